@@ -1,0 +1,126 @@
+//! The one generation function: spec to formatted Rust. The client's build
+//! script and the xtask both call [`generate`], so they can never disagree.
+
+use std::fmt;
+
+use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use schemars::schema::{InstanceType, SchemaObject};
+use serde_json::Value;
+
+use crate::lint::Spec;
+
+/// The first line of every generated file.
+pub const PREAMBLE: &str = "// @generated from openapi/participants.yaml by participants-openapi; do not edit by hand (change the spec, then run `cargo xtask regen`).";
+
+/// The hand-written type that replaces the strict `ParticipantStatus` enum.
+pub const STATUS_TYPE: &str = "crate::ParticipantStatus";
+/// The hand-written type every `format: date-time-rfc-2822` string becomes.
+pub const DATE_TYPE: &str = "crate::Rfc2822Date";
+
+/// Why generation failed after the lint passed.
+#[derive(Debug)]
+pub struct GenerateError(pub String);
+
+impl fmt::Display for GenerateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "code generation failed: {}", self.0)
+    }
+}
+
+impl std::error::Error for GenerateError {}
+
+/// The progenitor settings for the client crate.
+///
+/// - Builder interface: `client.update_participant().call_sid(..).body_map(..)`.
+/// - `ParticipantStatus` becomes a hand-written enum that keeps unknown values.
+/// - RFC 2822 dates become a hand-written type that parses leniently.
+/// - The client crate must implement `ClientHooks` (it strips the
+///   `api-version` header and checks bodies), so forgetting it fails to build.
+/// - Every type also derives `schemars::JsonSchema` (0.8), for the snapshots.
+pub fn settings() -> GenerationSettings {
+    let mut settings = GenerationSettings::new();
+    let status_impls = [TypeImpl::FromStr, TypeImpl::Display].into_iter();
+    let date_impls = [TypeImpl::FromStr, TypeImpl::Display].into_iter();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_hooks(HooksMode::Expected)
+        .with_derive("schemars::JsonSchema")
+        .with_derive("PartialEq")
+        .with_replacement("ParticipantStatus", STATUS_TYPE, status_impls)
+        .with_conversion(rfc2822_schema(), DATE_TYPE, date_impls);
+    settings
+}
+
+fn rfc2822_schema() -> SchemaObject {
+    SchemaObject {
+        instance_type: Some(InstanceType::String.into()),
+        format: Some("date-time-rfc-2822".into()),
+        ..Default::default()
+    }
+}
+
+/// The document as the generator should see it: provenance (`x-`)
+/// extensions removed, since any extension on a property defeats a type
+/// conversion, and defaults removed from request-body fields, since the
+/// generator would otherwise send a default the caller never set.
+pub fn generator_view(spec: &Spec) -> Result<openapiv3::OpenAPI, GenerateError> {
+    let mut doc = spec.tree.to_json();
+    strip_extensions(&mut doc);
+    let body_schemas = request_body_schemas(&doc);
+    for pointer in body_schemas {
+        if let Some(Value::Object(props)) = doc.pointer_mut(&format!("{pointer}/properties")) {
+            for prop in props.values_mut() {
+                if let Value::Object(p) = prop {
+                    p.remove("default");
+                }
+            }
+        }
+    }
+    serde_json::from_value(doc).map_err(|e| GenerateError(format!("the cleaned spec does not read back: {e}")))
+}
+
+fn strip_extensions(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|k, _| !k.starts_with("x-"));
+            map.values_mut().for_each(strip_extensions);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_extensions),
+        _ => {}
+    }
+}
+
+/// JSON pointers of every schema used directly as a request body.
+fn request_body_schemas(doc: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(Value::Object(paths)) = doc.get("paths") else { return out };
+    for (path, item) in paths {
+        let Value::Object(item) = item else { continue };
+        for (method, op) in item {
+            let Some(Value::Object(content)) = op.pointer("/requestBody/content") else { continue };
+            for (media, m) in content {
+                match m.pointer("/schema/$ref").and_then(Value::as_str) {
+                    Some(r) => out.push(r.trim_start_matches('#').to_string()),
+                    None => out.push(format!(
+                        "/paths/{}/{method}/requestBody/content/{}/schema",
+                        path.replace('~', "~0").replace('/', "~1"),
+                        media.replace('~', "~0").replace('/', "~1")
+                    )),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Generates the client code for a linted spec, formatted, with the preamble.
+pub fn generate(spec: &Spec) -> Result<String, GenerateError> {
+    let view = generator_view(spec)?;
+    let mut generator = Generator::new(&settings());
+    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generator.generate_tokens(&view)))
+        .map_err(|_| GenerateError("progenitor panicked on this spec".into()))?
+        .map_err(|e| GenerateError(e.to_string()))?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| GenerateError(format!("progenitor emitted invalid Rust: {e}")))?;
+    Ok(format!("{PREAMBLE}\n\n{}", prettyplease::unparse(&file)))
+}

@@ -1,0 +1,56 @@
+//! The one place that reads `openapi/participants.yaml`: load it (keeping
+//! line and column for every node), lint it, and generate the client code
+//! from it with the settings the build script and the xtask share.
+//!
+//! ```
+//! let spec = participants_openapi::load_workspace_spec().expect("the spec lints clean");
+//! let code = participants_openapi::generate(&spec).expect("the spec generates");
+//! assert!(code.starts_with(participants_openapi::PREAMBLE));
+//! ```
+
+pub mod check;
+mod diag;
+mod generate;
+mod lint;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+pub use diag::{Diagnostic, Diagnostics};
+pub use generate::{DATE_TYPE, GenerateError, PREAMBLE, STATUS_TYPE, generate, generator_view, settings};
+pub use lint::{METHODS, Spec, lint};
+pub use yaml::Pos;
+
+/// The spec's path relative to the workspace root, as messages show it.
+pub const SPEC_PATH: &str = "openapi/participants.yaml";
+
+/// The workspace root (the parent of this crate's directory).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The absolute path of the workspace's spec.
+pub fn spec_path() -> PathBuf {
+    workspace_root().join(SPEC_PATH)
+}
+
+/// Reads and lints a spec file; `display` is the name used in messages.
+pub fn load(path: &Path, display: &str) -> Result<Spec, Diagnostics> {
+    match std::fs::read(path) {
+        Ok(bytes) => lint(display, &bytes),
+        Err(e) => Err(Diagnostics(vec![Diagnostic {
+            file: display.to_string(),
+            pos: Pos { line: 1, col: 1 },
+            message: format!("cannot read the spec: {e}"),
+            line_text: String::new(),
+        }])),
+    }
+}
+
+/// Reads and lints the workspace's own spec.
+pub fn load_workspace_spec() -> Result<Spec, Diagnostics> {
+    load(&spec_path(), SPEC_PATH)
+}
