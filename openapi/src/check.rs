@@ -59,9 +59,21 @@ fn join(at: &str, name: &str) -> String {
     }
 }
 
-fn check(value: &Node, schema: &Node, root: &Node, at: &str, depth: usize, out: &mut Vec<Mismatch>) {
+fn check(
+    value: &Node,
+    schema: &Node,
+    root: &Node,
+    at: &str,
+    depth: usize,
+    out: &mut Vec<Mismatch>,
+) {
     if depth > MAX_DEPTH {
-        push(out, value, at, "schema nests too deeply (a `$ref` cycle?)".into());
+        push(
+            out,
+            value,
+            at,
+            "schema nests too deeply (a `$ref` cycle?)".into(),
+        );
         return;
     }
     let Some(schema) = resolve(schema, root) else {
@@ -89,7 +101,10 @@ fn check(value: &Node, schema: &Node, root: &Node, at: &str, depth: usize, out: 
                     out,
                     value,
                     at,
-                    format!("matches {matches} of the {} `{keyword}` alternatives", parts.len()),
+                    format!(
+                        "matches {matches} of the {} `{keyword}` alternatives",
+                        parts.len()
+                    ),
                 );
             }
         }
@@ -99,7 +114,12 @@ fn check(value: &Node, schema: &Node, root: &Node, at: &str, depth: usize, out: 
         let nullable = schema.get("nullable").and_then(Node::as_bool) == Some(true);
         let typed = schema.get("type").is_some();
         if typed && !nullable {
-            push(out, value, at, "is null, but the schema is not `nullable`".into());
+            push(
+                out,
+                value,
+                at,
+                "is null, but the schema is not `nullable`".into(),
+            );
         }
         return;
     }
@@ -119,7 +139,11 @@ fn check(value: &Node, schema: &Node, root: &Node, at: &str, depth: usize, out: 
                 out,
                 value,
                 at,
-                format!("is {} `{}`, but the schema wants {ty}", a_or_an(value.type_name()), show(value)),
+                format!(
+                    "is {} `{}`, but the schema wants {ty}",
+                    a_or_an(value.type_name()),
+                    show(value)
+                ),
             );
             return;
         }
@@ -133,7 +157,11 @@ fn check(value: &Node, schema: &Node, root: &Node, at: &str, depth: usize, out: 
             out,
             value,
             at,
-            format!("`{}` is not one of the allowed values: {}", show(value), list.join(", ")),
+            format!(
+                "`{}` is not one of the allowed values: {}",
+                show(value),
+                list.join(", ")
+            ),
         );
     }
 
@@ -182,7 +210,14 @@ fn check(value: &Node, schema: &Node, root: &Node, at: &str, depth: usize, out: 
         Kind::Seq(items) => {
             if let Some(item_schema) = schema.get("items") {
                 for (i, item) in items.iter().enumerate() {
-                    check(item, item_schema, root, &format!("{at}[{i}]"), depth + 1, out);
+                    check(
+                        item,
+                        item_schema,
+                        root,
+                        &format!("{at}[{i}]"),
+                        depth + 1,
+                        out,
+                    );
                 }
             }
         }
@@ -195,25 +230,50 @@ fn check_string(value: &Node, s: &str, schema: &Node, at: &str, out: &mut Vec<Mi
     if let Some(Kind::Int(min)) = schema.get("minLength").map(|n| &n.kind)
         && (len as i64) < *min
     {
-        push(out, value, at, format!("is {len} characters long, shorter than minLength {min}"));
+        push(
+            out,
+            value,
+            at,
+            format!("is {len} characters long, shorter than minLength {min}"),
+        );
     }
     if let Some(Kind::Int(max)) = schema.get("maxLength").map(|n| &n.kind)
         && (len as i64) > *max
     {
-        push(out, value, at, format!("is {len} characters long, longer than maxLength {max}"));
+        push(
+            out,
+            value,
+            at,
+            format!("is {len} characters long, longer than maxLength {max}"),
+        );
     }
     if let Some(pattern) = schema.get("pattern").and_then(Node::as_str)
         && let Ok(re) = regress::Regex::new(pattern)
         && re.find(s).is_none()
     {
-        push(out, value, at, format!("`{s}` does not match the pattern `{pattern}`"));
+        push(
+            out,
+            value,
+            at,
+            format!("`{s}` does not match the pattern `{pattern}`"),
+        );
     }
     match schema.get("format").and_then(Node::as_str) {
         Some("uri") if !is_absolute_uri(s) => {
-            push(out, value, at, format!("`{s}` is not an absolute URI (format: uri)"));
+            push(
+                out,
+                value,
+                at,
+                format!("`{s}` is not an absolute URI (format: uri)"),
+            );
         }
         Some("uuid") if !is_uuid(s) => {
-            push(out, value, at, format!("`{s}` is not a UUID (format: uuid)"));
+            push(
+                out,
+                value,
+                at,
+                format!("`{s}` is not a UUID (format: uuid)"),
+            );
         }
         _ => {}
     }
@@ -286,7 +346,9 @@ mod tests {
     use crate::yaml::parse;
 
     fn run(schema: &str, value: &str) -> Vec<String> {
-        let root = parse(&format!("s: {schema}\nv: {value}\n")).unwrap().unwrap();
+        let root = parse(&format!("s: {schema}\nv: {value}\n"))
+            .unwrap()
+            .unwrap();
         validate(root.get("v").unwrap(), root.get("s").unwrap(), &root)
             .into_iter()
             .map(|m| format!("{}: {}", m.at, m.message))

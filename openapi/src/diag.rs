@@ -113,7 +113,7 @@ impl<'a> Sink<'a> {
         if self.items.is_empty() {
             return Ok(());
         }
-        self.items.sort_by(|a, b| a.pos.cmp(&b.pos));
+        self.items.sort_by_key(|a| a.pos);
         self.items.dedup();
         Err(Diagnostics(self.items))
     }

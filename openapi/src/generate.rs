@@ -3,7 +3,9 @@
 
 use std::fmt;
 
-use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use progenitor_impl::{
+    GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl,
+};
 use schemars::schema::{InstanceType, SchemaObject};
 use serde_json::Value;
 
@@ -77,7 +79,8 @@ pub fn generator_view(spec: &Spec) -> Result<openapiv3::OpenAPI, GenerateError> 
             }
         }
     }
-    serde_json::from_value(doc).map_err(|e| GenerateError(format!("the cleaned spec does not read back: {e}")))
+    serde_json::from_value(doc)
+        .map_err(|e| GenerateError(format!("the cleaned spec does not read back: {e}")))
 }
 
 fn strip_extensions(value: &mut Value) {
@@ -94,11 +97,15 @@ fn strip_extensions(value: &mut Value) {
 /// JSON pointers of every schema used directly as a request body.
 fn request_body_schemas(doc: &Value) -> Vec<String> {
     let mut out = Vec::new();
-    let Some(Value::Object(paths)) = doc.get("paths") else { return out };
+    let Some(Value::Object(paths)) = doc.get("paths") else {
+        return out;
+    };
     for (path, item) in paths {
         let Value::Object(item) = item else { continue };
         for (method, op) in item {
-            let Some(Value::Object(content)) = op.pointer("/requestBody/content") else { continue };
+            let Some(Value::Object(content)) = op.pointer("/requestBody/content") else {
+                continue;
+            };
             for (media, m) in content {
                 match m.pointer("/schema/$ref").and_then(Value::as_str) {
                     Some(r) => out.push(r.trim_start_matches('#').to_string()),
@@ -118,9 +125,12 @@ fn request_body_schemas(doc: &Value) -> Vec<String> {
 pub fn generate(spec: &Spec) -> Result<String, GenerateError> {
     let view = generator_view(spec)?;
     let mut generator = Generator::new(&settings());
-    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generator.generate_tokens(&view)))
-        .map_err(|_| GenerateError("progenitor panicked on this spec".into()))?
-        .map_err(|e| GenerateError(e.to_string()))?;
-    let file: syn::File = syn::parse2(tokens).map_err(|e| GenerateError(format!("progenitor emitted invalid Rust: {e}")))?;
+    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        generator.generate_tokens(&view)
+    }))
+    .map_err(|_| GenerateError("progenitor panicked on this spec".into()))?
+    .map_err(|e| GenerateError(e.to_string()))?;
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|e| GenerateError(format!("progenitor emitted invalid Rust: {e}")))?;
     Ok(format!("{PREAMBLE}\n\n{}", prettyplease::unparse(&file)))
 }

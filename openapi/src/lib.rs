@@ -17,7 +17,9 @@ pub mod yaml;
 use std::path::{Path, PathBuf};
 
 pub use diag::{Diagnostic, Diagnostics};
-pub use generate::{DATE_TYPE, GenerateError, PREAMBLE, STATUS_TYPE, generate, generator_view, settings};
+pub use generate::{
+    DATE_TYPE, GenerateError, PREAMBLE, STATUS_TYPE, generate, generator_view, settings,
+};
 pub use lint::{METHODS, Spec, lint};
 pub use yaml::Pos;
 

@@ -8,7 +8,9 @@ use crate::diag::{Diagnostics, Sink};
 use crate::yaml::{self, Kind, Node, Pos};
 
 /// HTTP methods an OpenAPI 3.0 path item may hold.
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 const SCHEMA_TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
 
@@ -57,7 +59,9 @@ fn lint_inner(file: &str, bytes: &[u8]) -> Result<Spec, Diagnostics> {
         }
     };
     let mut sink = Sink::new(file, text);
-    if let Some(offset) = text.find(|c: char| c == '\0' || (c.is_control() && !"\t\n\r".contains(c))) {
+    if let Some(offset) =
+        text.find(|c: char| c == '\0' || (c.is_control() && !"\t\n\r".contains(c)))
+    {
         sink.push(
             pos_of_offset(text, offset),
             "the file contains a control character; is it a binary file?",
@@ -83,7 +87,10 @@ fn lint_inner(file: &str, bytes: &[u8]) -> Result<Spec, Diagnostics> {
     if !matches!(tree.kind, Kind::Map(_)) {
         sink.push(
             tree.pos,
-            format!("the document is {} , expected a mapping with `openapi`, `info` and `paths`", tree.type_name()),
+            format!(
+                "the document is {}, expected a mapping with `openapi`, `info` and `paths`",
+                tree.type_name()
+            ),
         );
         return Err(sink.finish().unwrap_err());
     }
@@ -112,7 +119,10 @@ fn lint_inner(file: &str, bytes: &[u8]) -> Result<Spec, Diagnostics> {
                 let (node, path) = locate(&tree, e.path());
                 sink.push(
                     node.pos,
-                    format!("not a valid OpenAPI 3.0 document at `{path}`: {}", e.inner()),
+                    format!(
+                        "not a valid OpenAPI 3.0 document at `{path}`: {}",
+                        e.inner()
+                    ),
                 );
             }
         }
@@ -179,7 +189,10 @@ fn check_top_level(tree: &Node, sink: &mut Sink) {
             for field in ["title", "version"] {
                 match info.get(field) {
                     Some(n) if n.as_str().is_some() => {}
-                    Some(n) => sink.push(n.pos, format!("`info.{field}` must be a string, found {}", n.type_name())),
+                    Some(n) => sink.push(
+                        n.pos,
+                        format!("`info.{field}` must be a string, found {}", n.type_name()),
+                    ),
                     None => sink.push(info.pos, format!("missing `info.{field}`")),
                 }
             }
@@ -187,9 +200,10 @@ fn check_top_level(tree: &Node, sink: &mut Sink) {
     }
     match tree.get("paths") {
         None => sink.push(tree.pos, "missing `paths`"),
-        Some(paths) if !matches!(paths.kind, Kind::Map(_)) => {
-            sink.push(paths.pos, format!("`paths` must be a mapping, found {}", paths.type_name()))
-        }
+        Some(paths) if !matches!(paths.kind, Kind::Map(_)) => sink.push(
+            paths.pos,
+            format!("`paths` must be a mapping, found {}", paths.type_name()),
+        ),
         Some(_) => {}
     }
 }
@@ -234,7 +248,11 @@ fn missing_part(root: &Node, r: &str) -> String {
                 seen.push_str(raw);
             }
             None => {
-                let mut names: Vec<&str> = node.entries().iter().map(|(k, _)| k.name.as_str()).collect();
+                let mut names: Vec<&str> = node
+                    .entries()
+                    .iter()
+                    .map(|(k, _)| k.name.as_str())
+                    .collect();
                 names.sort_unstable();
                 return if names.is_empty() {
                     format!("`{seen}` has no `{part}`")
@@ -277,7 +295,10 @@ fn check_schema(schema: &Node, root: &Node, sink: &mut Sink, depth: usize) {
         return;
     }
     if !matches!(schema.kind, Kind::Map(_)) {
-        sink.push(schema.pos, format!("a schema must be a mapping, found {}", schema.type_name()));
+        sink.push(
+            schema.pos,
+            format!("a schema must be a mapping, found {}", schema.type_name()),
+        );
         return;
     }
     if schema.get("$ref").is_some() {
@@ -288,11 +309,17 @@ fn check_schema(schema: &Node, root: &Node, sink: &mut Sink, depth: usize) {
             Some(t) if SCHEMA_TYPES.contains(&t) => {}
             Some(t) => sink.push(
                 ty.pos,
-                format!("unknown schema type `{t}`; expected one of {}", SCHEMA_TYPES.join(", ")),
+                format!(
+                    "unknown schema type `{t}`; expected one of {}",
+                    SCHEMA_TYPES.join(", ")
+                ),
             ),
             None => sink.push(
                 ty.pos,
-                format!("`type` must be a single string in OpenAPI 3.0, found {}", ty.type_name()),
+                format!(
+                    "`type` must be a single string in OpenAPI 3.0, found {}",
+                    ty.type_name()
+                ),
             ),
         }
     }
@@ -300,17 +327,26 @@ fn check_schema(schema: &Node, root: &Node, sink: &mut Sink, depth: usize) {
         if let Some(n) = schema.get(flag)
             && n.as_bool().is_none()
         {
-            sink.push(n.pos, format!("`{flag}` must be true or false, found {}", n.type_name()));
+            sink.push(
+                n.pos,
+                format!("`{flag}` must be true or false, found {}", n.type_name()),
+            );
         }
     }
     if let Some(p) = schema.get("pattern") {
         match p.as_str() {
             Some(pattern) => {
                 if let Err(e) = regress::Regex::new(pattern) {
-                    sink.push(p.pos, format!("`pattern` is not a valid ECMAScript regular expression: {e}"));
+                    sink.push(
+                        p.pos,
+                        format!("`pattern` is not a valid ECMAScript regular expression: {e}"),
+                    );
                 }
             }
-            None => sink.push(p.pos, format!("`pattern` must be a string, found {}", p.type_name())),
+            None => sink.push(
+                p.pos,
+                format!("`pattern` must be a string, found {}", p.type_name()),
+            ),
         }
     }
     if let Some(e) = schema.get("enum") {
@@ -321,12 +357,24 @@ fn check_schema(schema: &Node, root: &Node, sink: &mut Sink, depth: usize) {
                         let fake_schema = Node {
                             pos: schema.pos,
                             kind: Kind::Map(vec![(
-                                yaml::Key { name: "type".into(), pos: schema.pos },
-                                Node { pos: schema.pos, kind: Kind::Str(t.into()) },
+                                yaml::Key {
+                                    name: "type".into(),
+                                    pos: schema.pos,
+                                },
+                                Node {
+                                    pos: schema.pos,
+                                    kind: Kind::Str(t.into()),
+                                },
                             )]),
                         };
                         if !check::validate(v, &fake_schema, root).is_empty() {
-                            sink.push(v.pos, format!("enum value is {}, but the schema's type is {t}", v.type_name()));
+                            sink.push(
+                                v.pos,
+                                format!(
+                                    "enum value is {}, but the schema's type is {t}",
+                                    v.type_name()
+                                ),
+                            );
                         }
                     }
                 }
@@ -337,7 +385,13 @@ fn check_schema(schema: &Node, root: &Node, sink: &mut Sink, depth: usize) {
     let properties = schema.get("properties");
     if let Some(props) = properties {
         if !matches!(props.kind, Kind::Map(_)) {
-            sink.push(props.pos, format!("`properties` must be a mapping, found {}", props.type_name()));
+            sink.push(
+                props.pos,
+                format!(
+                    "`properties` must be a mapping, found {}",
+                    props.type_name()
+                ),
+            );
         }
         for (_, p) in props.entries() {
             check_schema(p, root, sink, depth + 1);
@@ -348,15 +402,25 @@ fn check_schema(schema: &Node, root: &Node, sink: &mut Sink, depth: usize) {
             Kind::Seq(names) => {
                 for n in names {
                     match n.as_str() {
-                        Some(name) if properties.is_some_and(|p| p.get(name).is_none()) => {
-                            sink.push(n.pos, format!("required field `{name}` is not among the schema's properties"))
-                        }
+                        Some(name) if properties.is_some_and(|p| p.get(name).is_none()) => sink
+                            .push(
+                                n.pos,
+                                format!(
+                                    "required field `{name}` is not among the schema's properties"
+                                ),
+                            ),
                         Some(_) => {}
                         None => sink.push(n.pos, "`required` lists field names (strings)"),
                     }
                 }
             }
-            _ => sink.push(req.pos, format!("`required` must be a list of field names, found {}", req.type_name())),
+            _ => sink.push(
+                req.pos,
+                format!(
+                    "`required` must be a list of field names, found {}",
+                    req.type_name()
+                ),
+            ),
         }
     }
     for key in ["items", "additionalProperties", "not"] {
@@ -369,7 +433,9 @@ fn check_schema(schema: &Node, root: &Node, sink: &mut Sink, depth: usize) {
     for key in ["allOf", "oneOf", "anyOf"] {
         if let Some(list) = schema.get(key) {
             match &list.kind {
-                Kind::Seq(parts) => parts.iter().for_each(|p| check_schema(p, root, sink, depth + 1)),
+                Kind::Seq(parts) => parts
+                    .iter()
+                    .for_each(|p| check_schema(p, root, sink, depth + 1)),
                 _ => sink.push(list.pos, format!("`{key}` must be a list of schemas")),
             }
         }
@@ -377,14 +443,22 @@ fn check_schema(schema: &Node, root: &Node, sink: &mut Sink, depth: usize) {
 }
 
 fn check_operations(tree: &Node, sink: &mut Sink) {
-    let Some(paths) = tree.get("paths") else { return };
+    let Some(paths) = tree.get("paths") else {
+        return;
+    };
     let mut ids: HashMap<String, Pos> = HashMap::new();
     for (path_key, item) in paths.entries() {
         if !path_key.name.starts_with('/') {
-            sink.push(path_key.pos, format!("path `{}` must start with `/`", path_key.name));
+            sink.push(
+                path_key.pos,
+                format!("path `{}` must start with `/`", path_key.name),
+            );
         }
         if item.get("$ref").is_some() {
-            sink.push(item.pos, "a `$ref` path item is not supported by the generator; write the operations here");
+            sink.push(
+                item.pos,
+                "a `$ref` path item is not supported by the generator; write the operations here",
+            );
         }
         let template: BTreeSet<String> = template_params(&path_key.name);
         for (method_key, op) in item.entries() {
@@ -393,14 +467,20 @@ fn check_operations(tree: &Node, sink: &mut Sink) {
             }
             let what = format!("{} {}", method_key.name.to_uppercase(), path_key.name);
             match op.get("operationId") {
-                None => sink.push(method_key.pos, format!("{what} has no `operationId`; the generator names methods after it")),
+                None => sink.push(
+                    method_key.pos,
+                    format!("{what} has no `operationId`; the generator names methods after it"),
+                ),
                 Some(id) => match id.as_str() {
                     None => sink.push(id.pos, "`operationId` must be a string"),
                     Some(name) => {
                         if let Some(first) = ids.get(name) {
                             sink.push(
                                 id.pos,
-                                format!("duplicate operationId `{name}` (first used at line {})", first.line),
+                                format!(
+                                    "duplicate operationId `{name}` (first used at line {})",
+                                    first.line
+                                ),
                             );
                         } else {
                             ids.insert(name.to_string(), id.pos);
@@ -434,36 +514,53 @@ fn check_path_params(
     sink: &mut Sink,
 ) {
     let mut declared: BTreeSet<String> = BTreeSet::new();
-    for list in [item.get("parameters"), op.get("parameters")].into_iter().flatten() {
+    for list in [item.get("parameters"), op.get("parameters")]
+        .into_iter()
+        .flatten()
+    {
         let Kind::Seq(params) = &list.kind else {
             sink.push(list.pos, "`parameters` must be a list");
             continue;
         };
         for p in params {
-            let Some(param) = check::resolve(p, root) else { continue };
+            let Some(param) = check::resolve(p, root) else {
+                continue;
+            };
             let location = param.get("in").and_then(Node::as_str);
             if location == Some("cookie") {
-                sink.push(p.pos, "cookie parameters are not supported by the generator");
+                sink.push(
+                    p.pos,
+                    "cookie parameters are not supported by the generator",
+                );
             }
             if location == Some("path") {
                 let name = param.get("name").and_then(Node::as_str).unwrap_or_default();
                 if param.get("required").and_then(Node::as_bool) != Some(true) {
-                    sink.push(p.pos, format!("path parameter `{name}` must have `required: true`"));
+                    sink.push(
+                        p.pos,
+                        format!("path parameter `{name}` must have `required: true`"),
+                    );
                 }
                 if !template.contains(name) {
-                    sink.push(p.pos, format!("path parameter `{name}` does not appear in the path template"));
+                    sink.push(
+                        param.get("name").map_or(p.pos, |n| n.pos),
+                        format!("path parameter `{name}` does not appear in the path template"),
+                    );
                 }
                 declared.insert(name.to_string());
             }
         }
     }
     for name in template.difference(&declared) {
-        sink.push(at, format!("{what}: the path uses `{{{name}}}` but declares no path parameter `{name}`"));
+        sink.push(
+            at,
+            format!("{what}: the path uses `{{{name}}}` but declares no path parameter `{name}`"),
+        );
     }
 }
 
 fn check_responses(root: &Node, op: &Node, what: &str, at: Pos, sink: &mut Sink) {
-    let Some(responses) = op.get("responses") else {
+    let (Some(responses), Some(responses_key)) = (op.get("responses"), op.key("responses")) else {
         sink.push(at, format!("{what} has no `responses`"));
         return;
     };
@@ -481,7 +578,13 @@ fn check_responses(root: &Node, op: &Node, what: &str, at: Pos, sink: &mut Sink)
             && name.starts_with(['1', '2', '3', '4', '5'])
             && (name[1..].chars().all(|c| c.is_ascii_digit()) || &name[1..] == "XX");
         if !valid {
-            sink.push(code.pos, format!("`{}` is not a status code (use e.g. 200, 404 or 4XX)", code.name));
+            sink.push(
+                code.pos,
+                format!(
+                    "`{}` is not a status code (use e.g. 200, 404 or 4XX)",
+                    code.name
+                ),
+            );
             continue;
         }
         let has_json_schema = check::resolve(response, root)
@@ -497,18 +600,31 @@ fn check_responses(root: &Node, op: &Node, what: &str, at: Pos, sink: &mut Sink)
         }
     }
     if successes > 1 {
-        sink.push(responses.pos, format!("{what} declares {successes} success responses; the generator needs exactly one"));
+        sink.push(
+            responses_key.pos,
+            format!(
+                "{what} declares {successes} success responses; the generator needs exactly one"
+            ),
+        );
     }
     if !client_error {
-        sink.push(responses.pos, format!("{what} declares no 4XX response with a JSON error schema"));
+        sink.push(
+            responses_key.pos,
+            format!("{what} declares no 4XX response with a JSON error schema"),
+        );
     }
     if !server_error {
-        sink.push(responses.pos, format!("{what} declares no 5XX response with a JSON error schema"));
+        sink.push(
+            responses_key.pos,
+            format!("{what} declares no 5XX response with a JSON error schema"),
+        );
     }
 }
 
 fn check_body(root: &Node, body: &Node, what: &str, sink: &mut Sink) {
-    let Some(body) = check::resolve(body, root) else { return };
+    let Some(body) = check::resolve(body, root) else {
+        return;
+    };
     let Some(content) = body.get("content") else {
         sink.push(body.pos, format!("{what}: `requestBody` has no `content`"));
         return;
@@ -522,17 +638,27 @@ fn check_body(root: &Node, body: &Node, what: &str, sink: &mut Sink) {
     }
     for (kind, m) in media {
         if let Some(enc) = m.key("encoding") {
-            sink.push(enc.pos, format!("{what}: an `encoding` block is not supported by the generator"));
+            sink.push(
+                enc.pos,
+                format!("{what}: an `encoding` block is not supported by the generator"),
+            );
         }
         if kind.name != "application/x-www-form-urlencoded" {
             continue;
         }
-        let Some(schema) = m.get("schema").and_then(|s| check::resolve(s, root)) else {
+        let Some(schema) = m.get("schema") else {
             sink.push(kind.pos, format!("{what}: the form body has no schema"));
             continue;
         };
+        // An unresolved `$ref` is reported by the reference check.
+        let Some(schema) = check::resolve(schema, root) else {
+            continue;
+        };
         if schema.get("type").and_then(Node::as_str) != Some("object") {
-            sink.push(schema.pos, format!("{what}: a form body must be `type: object`"));
+            sink.push(
+                schema.pos,
+                format!("{what}: a form body must be `type: object`"),
+            );
         }
         match schema.get("additionalProperties").map(|n| &n.kind) {
             None | Some(Kind::Bool(false)) => {}
@@ -541,9 +667,13 @@ fn check_body(root: &Node, body: &Node, what: &str, sink: &mut Sink) {
                 format!("{what}: a form body cannot take arbitrary extra fields (`additionalProperties`): keep it flat"),
             ),
         }
-        for (name, prop) in schema.get("properties").map(Node::entries).unwrap_or_default() {
+        for (name, prop) in schema
+            .get("properties")
+            .map(Node::entries)
+            .unwrap_or_default()
+        {
             if let Some(kind) = scalar_kind(prop, root)
-                && !["string", "boolean", "integer", "number"].contains(&kind.as_str())
+                && (kind == "object" || kind == "array")
             {
                 sink.push(
                     name.pos,
@@ -589,39 +719,66 @@ fn check_examples(tree: &Node, sink: &mut Sink) {
     }
     for (label, value, schema) in pairs {
         for m in check::validate(value, schema, tree) {
-            sink.push(m.pos, format!("{label} does not match its schema: {}: {}", m.at, m.message));
+            sink.push(
+                m.pos,
+                format!("{label} does not match its schema: {}: {}", m.at, m.message),
+            );
         }
     }
 }
 
-fn collect_schema_examples<'a>(label: &str, schema: &'a Node, out: &mut Vec<(String, &'a Node, &'a Node)>, depth: usize) {
+fn collect_schema_examples<'a>(
+    label: &str,
+    schema: &'a Node,
+    out: &mut Vec<(String, &'a Node, &'a Node)>,
+    depth: usize,
+) {
     if depth > 32 {
         return;
     }
     if let Some(example) = schema.get("example") {
         out.push((format!("the example of {label}"), example, schema));
     }
-    for (name, prop) in schema.get("properties").map(Node::entries).unwrap_or_default() {
-        collect_schema_examples(&format!("{label} field `{}`", name.name), prop, out, depth + 1);
+    for (name, prop) in schema
+        .get("properties")
+        .map(Node::entries)
+        .unwrap_or_default()
+    {
+        collect_schema_examples(
+            &format!("{label} field `{}`", name.name),
+            prop,
+            out,
+            depth + 1,
+        );
     }
 }
 
 /// Media types and parameters: (what, example value, schema).
-fn collect_examples<'a>(node: &'a Node, root: &'a Node, out: &mut Vec<(String, &'a Node, &'a Node)>) {
+fn collect_examples<'a>(
+    node: &'a Node,
+    root: &'a Node,
+    out: &mut Vec<(String, &'a Node, &'a Node)>,
+) {
     if let Kind::Map(entries) = &node.kind {
         if let Some(schema) = node.get("schema") {
             if let Some(example) = node.get("example") {
                 out.push(("the example".into(), example, schema));
             }
             for (name, ex) in node.get("examples").map(Node::entries).unwrap_or_default() {
-                let Some(ex) = check::resolve(ex, root) else { continue };
+                let Some(ex) = check::resolve(ex, root) else {
+                    continue;
+                };
                 if let Some(value) = ex.get("value") {
                     out.push((format!("example `{}`", name.name), value, schema));
                 }
             }
         }
         for (key, value) in entries {
-            if key.name != "examples" && key.name != "example" && key.name != "schema" && key.name != "schemas" {
+            if key.name != "examples"
+                && key.name != "example"
+                && key.name != "schema"
+                && key.name != "schemas"
+            {
                 collect_examples(value, root, out);
             }
         }

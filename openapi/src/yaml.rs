@@ -280,7 +280,9 @@ impl MarkedEventReceiver for Builder {
                     ),
                     Some(Frame::Map(pos, anchor, entries, _)) => (
                         Node {
-                            pos,
+                            // A block mapping's start marker sits after its
+                            // first key; the first key is where a reader looks.
+                            pos: entries.first().map_or(pos, |(k, _)| k.pos.min(pos)),
                             kind: Kind::Map(entries),
                         },
                         anchor,
@@ -396,6 +398,8 @@ mod tests {
         assert_eq!(b.key("c").unwrap().pos, Pos { line: 3, col: 3 });
         assert_eq!(c.pos, Pos { line: 3, col: 6 });
         assert_eq!(c.kind, Kind::Str("x".into()));
+        assert_eq!(b.pos, Pos { line: 3, col: 3 });
+        assert_eq!(doc.pos, Pos { line: 1, col: 1 });
     }
 
     #[test]
