@@ -1,1 +1,130 @@
+//! A client for the conference participant operations of SignalWire's
+//! Compatibility (LaML) REST API, which are also Twilio's 2010-04-01 API:
+//! **retrieve** a participant and **update** one (mute, hold with music,
+//! announce, coach, barge, end-on-exit...).
+//!
+//! The HTTP layer is generated at build time from `openapi/participants.yaml`
+//! by progenitor; this crate adds what a generator cannot: constructors and
+//! authentication, types that tolerate what real servers answer, checks
+//! that refuse bad input before anything is sent, and one error type.
+//!
+//! # Quickstart
+//!
+//! ```no_run
+//! use signalwire_participants::{Client, types::UpdateParticipantRequest};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! // SIGNALWIRE_SPACE, SIGNALWIRE_PROJECT_ID and SIGNALWIRE_API_TOKEN.
+//! let client = Client::from_env()?;
+//! let agent = client.participant(
+//!     "b3877c40-da60-4998-90ad-b792e98472ae", // the conference
+//!     "b3877c40-da60-4998-90ad-b792e98472ca", // the participant's call
+//! )?;
+//!
+//! // Mute them.
+//! let now = agent.mute().await?;
+//! assert_eq!(now.muted, Some(true));
+//!
+//! // Put them on hold with music.
+//! agent.hold_with_music("https://example.com/hold.mp3").await?;
+//!
+//! // Let a supervisor coach them: only the agent hears the supervisor.
+//! let supervisor = client.participant(
+//!     "b3877c40-da60-4998-90ad-b792e98472ae",
+//!     "b3877c40-da60-4998-90ad-b792e98472c0",
+//! )?;
+//! supervisor
+//!     .update(&UpdateParticipantRequest::coach(agent.call_sid())?)
+//!     .await?;
+//!
+//! // Or change several things at once; only the fields set are sent.
+//! supervisor
+//!     .update(&UpdateParticipantRequest {
+//!         muted: Some(false),
+//!         end_conference_on_exit: Some(true),
+//!         ..Default::default()
+//!     })
+//!     .await?;
+//!
+//! // Read the state back.
+//! let p = agent.retrieve().await?;
+//! println!(
+//!     "status {:?}, created {:?} ({:?})",
+//!     p.status.map(|s| s.to_string()),
+//!     p.date_created.as_ref().map(|d| d.raw()),
+//!     p.date_created.as_ref().and_then(|d| d.instant()),
+//! );
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Clients
+//!
+//! - [`Client::signalwire`]: a space, a project id and an API token.
+//! - [`Client::twilio`]: an account SID and an auth token.
+//! - [`Client::from_env`]: a space from `SIGNALWIRE_*` variables.
+//! - [`Client::with_base_url`]: any base URL (a proxy, a fake server);
+//!   plain `http` only on loopback.
+//! - [`ClientConfig`]: the same, with timeouts and the user agent changed.
+//!
+//! Credentials travel only in an `Authorization` header marked sensitive;
+//! no `Debug` output or error message shows them.
+//!
+//! # Errors
+//!
+//! Every call returns [`Error`]: an argument refused before sending
+//! (naming the parameter), the provider's error answer ([`ApiError`], with
+//! its `code`, or the text of a non-JSON body), a transport failure, or a
+//! success body that is not a participant. [`Error::is_retryable`] says
+//! whether trying again later may help.
+//!
+//! # What goes on the wire
+//!
+//! Like twilio-python 9.x: `Accept: application/json`; a form body with only
+//! the fields the caller set, booleans as `true`/`false`; a label in the
+//! path percent-encoded (`%20` for a space). No `api-version` header.
+//!
+//! # The generated API
+//!
+//! The generated builders stay available for anything the helpers do not
+//! cover ([`Client::update_participant`], [`Client::retrieve_participant`],
+//! [`types`]); the same checks on the wire apply to them, but their errors
+//! are progenitor's ([`progenitor_client::Error`]), convertible with `?`
+//! into [`Error`].
 
+#![warn(missing_docs)]
+
+#[allow(missing_docs, clippy::all, unused_imports)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/generated.rs"));
+}
+
+mod config;
+mod date;
+mod error;
+mod hooks;
+mod participant;
+mod status;
+
+pub use config::{
+    ClientConfig, ClientState, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    ENV_API_TOKEN, ENV_PROJECT_ID, ENV_SPACE, Secret, USER_AGENT,
+};
+pub use date::{Rfc2822Date, parse_lenient as parse_rfc2822_lenient};
+pub use error::{ApiError, Error};
+pub use generated::{Client, ClientInfo, ResponseValue, builder, types};
+pub use participant::{
+    ParticipantRef, check_update, parse_account_sid, parse_call_sid, parse_call_sid_to_coach,
+    parse_conference_sid,
+};
+pub use status::ParticipantStatus;
+
+/// Whether `s` is a UUID in its 8-4-4-4-12 hexadecimal form.
+pub(crate) fn check_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}

@@ -16,6 +16,8 @@ pub const PREAMBLE: &str = "// @generated from openapi/participants.yaml by part
 
 /// The hand-written type that replaces the strict `ParticipantStatus` enum.
 pub const STATUS_TYPE: &str = "crate::ParticipantStatus";
+/// The hand-written type the generated `Client` carries (no secrets in it).
+pub const INNER_TYPE: &str = "crate::ClientState";
 /// The hand-written type every `format: date-time-rfc-2822` string becomes.
 pub const DATE_TYPE: &str = "crate::Rfc2822Date";
 
@@ -36,6 +38,7 @@ impl std::error::Error for GenerateError {}
 /// - Builder interface: `client.update_participant().call_sid(..).body_map(..)`.
 /// - `ParticipantStatus` becomes a hand-written enum that keeps unknown values.
 /// - RFC 2822 dates become a hand-written type that parses leniently.
+/// - The generated `Client` carries a [`INNER_TYPE`] (the account it acts for).
 /// - The client crate must implement `ClientHooks` (it strips the
 ///   `api-version` header and checks bodies), so forgetting it fails to build.
 /// - Every type also derives `schemars::JsonSchema` (0.8), for the snapshots.
@@ -47,6 +50,7 @@ pub fn settings() -> GenerationSettings {
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_hooks(HooksMode::Expected)
+        .with_inner_type(INNER_TYPE.parse().expect("a Rust path is a token stream"))
         .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")
         .with_replacement("ParticipantStatus", STATUS_TYPE, status_impls)
