@@ -75,9 +75,9 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => e.is_retryable(),
-            Error::Transport(e) => {
-                e.is_connect() || e.is_timeout() || e.is_request() || e.is_body()
-            }
+            // Connection refused or reset, timeouts, bodies cut short; not a
+            // request that could not even be built, or a redirect loop.
+            Error::Transport(e) => !(e.is_builder() || e.is_redirect()),
             Error::InvalidArgument { .. }
             | Error::InvalidResponse { .. }
             | Error::UnexpectedStatus { .. } => false,
