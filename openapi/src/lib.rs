@@ -12,6 +12,7 @@ pub mod check;
 mod diag;
 mod generate;
 mod lint;
+mod surface;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -21,6 +22,7 @@ pub use generate::{
     DATE_TYPE, GenerateError, PREAMBLE, STATUS_TYPE, generate, generator_view, settings,
 };
 pub use lint::{METHODS, Spec, lint};
+pub use surface::surface;
 pub use yaml::Pos;
 
 /// The spec's path relative to the workspace root, as messages show it.
