@@ -1,6 +1,10 @@
 //! Shared helpers for the wire and shape tests: a recording HTTP server in
 //! its own process on 127.0.0.1, and the seed examples read from the spec.
 
+pub mod artifacts;
+pub mod drift;
+pub mod yaml_text;
+
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 

@@ -70,7 +70,11 @@ fn inline(value: &Value, indent: usize) -> String {
         Value::Null => "~".into(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::String(s) if s.contains('\n') && !s.contains('\r') && !s.trim_end_matches('\n').contains('\n') => {
+        Value::String(s)
+            if s.contains('\n')
+                && !s.contains('\r')
+                && !s.trim_end_matches('\n').contains('\n') =>
+        {
             quoted(s)
         }
         Value::String(s) if s.contains('\n') && !s.contains('\r') && !s.ends_with(' ') => {
@@ -79,7 +83,13 @@ fn inline(value: &Value, indent: usize) -> String {
             let body: Vec<String> = s
                 .trim_end_matches('\n')
                 .split('\n')
-                .map(|l| if l.is_empty() { String::new() } else { format!("{pad}{l}") })
+                .map(|l| {
+                    if l.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{pad}{l}")
+                    }
+                })
                 .collect();
             format!("|{chomp}\n{}", body.join("\n"))
         }
@@ -92,7 +102,11 @@ fn inline(value: &Value, indent: usize) -> String {
 /// A string as a plain scalar when YAML reads it back as the same string,
 /// otherwise double-quoted (JSON escapes are valid YAML).
 fn scalar_text(s: &str) -> String {
-    if is_plain_safe(s) { s.to_string() } else { quoted(s) }
+    if is_plain_safe(s) {
+        s.to_string()
+    } else {
+        quoted(s)
+    }
 }
 
 fn quoted(s: &str) -> String {
@@ -100,7 +114,9 @@ fn quoted(s: &str) -> String {
 }
 
 fn is_plain_safe(s: &str) -> bool {
-    let Some(first) = s.chars().next() else { return false };
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
     if s.trim() != s {
         return false;
     }
@@ -110,12 +126,14 @@ fn is_plain_safe(s: &str) -> bool {
     );
     let numeric = s.parse::<f64>().is_ok()
         || s.starts_with(|c: char| c.is_ascii_digit())
-            && s.chars().all(|c| c.is_ascii_digit() || ".:-_+eE".contains(c));
+            && s.chars()
+                .all(|c| c.is_ascii_digit() || ".:-_+eE".contains(c));
     let bad_start = "-?:,[]{}#&*!|>'\"%@`".contains(first);
     let bad_inside = s.contains(": ")
         || s.contains(" #")
         || s.ends_with(':')
-        || s.chars().any(|c| c.is_control() || matches!(c, '\u{85}' | '\u{feff}'));
+        || s.chars()
+            .any(|c| c.is_control() || matches!(c, '\u{85}' | '\u{feff}'));
     !(keyword || numeric || bad_start || bad_inside)
 }
 
@@ -143,10 +161,27 @@ mod tests {
 
     #[test]
     fn quotes_what_yaml_would_misread() {
-        for s in ["", "true", "No", "1.5", "2018-09-24", "- x", " lead", "a #b", "%2e", "@x", "[x]"] {
+        for s in [
+            "",
+            "true",
+            "No",
+            "1.5",
+            "2018-09-24",
+            "- x",
+            " lead",
+            "a #b",
+            "%2e",
+            "@x",
+            "[x]",
+        ] {
             assert!(scalar_text(s).starts_with('"'), "{s:?}");
         }
-        for s in ["Muted", "/api/laml/x.json", "Mon, 24 Sept 2018 21:00:00 +0000", "https://example.com"] {
+        for s in [
+            "Muted",
+            "/api/laml/x.json",
+            "Mon, 24 Sept 2018 21:00:00 +0000",
+            "https://example.com",
+        ] {
             assert_eq!(scalar_text(s), s);
         }
     }
