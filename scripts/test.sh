@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The project's one test command (README, and .ci/run runs exactly this).
+# On a fresh machine it installs what it needs from the registries.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy (warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "external spec lint: Redocly CLI"
+bash scripts/redocly-lint.sh
+
+step "cargo xtask regen --check (the snapshots match the spec)"
+cargo xtask regen --check
+
+step "cargo test (every test, doctests included)"
+cargo test --workspace --locked
