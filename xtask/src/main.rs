@@ -21,6 +21,9 @@ Tasks:
   regen            lint the spec, regenerate every artifact derived from it, update the snapshots
   regen --check    write nothing; fail with a diff if any artifact is out of date (CI runs this)
   lint             lint openapi/participants.yaml and print every problem
+  serve [--addr 127.0.0.1:PORT]
+                   run the fake SignalWire server in the foreground; its first stdout line is
+                   a JSON object with base_url, account_sid, auth_token, conference_sid, call_sids
   help             this text
 ";
 
@@ -34,6 +37,8 @@ fn main() -> ExitCode {
             println!("{}: no problems", participants_openapi::SPEC_PATH);
             ExitCode::SUCCESS
         }),
+        ["serve"] => serve("127.0.0.1:8080"),
+        ["serve", "--addr", addr] => serve(addr),
         [] | ["help"] | ["--help"] | ["-h"] => {
             print!("{HELP}");
             ExitCode::SUCCESS
@@ -41,6 +46,23 @@ fn main() -> ExitCode {
         other => {
             eprintln!("unknown task `{}`\n\n{HELP}", other.join(" "));
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs the fake server's binary through cargo (so this crate stays small).
+fn serve(addr: &str) -> ExitCode {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(workspace_root())
+        .args(["run", "--quiet", "--package", "signalwire-participants-fake", "--", "--addr", addr])
+        .status();
+    match status {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(s) => ExitCode::from(u8::try_from(s.code().unwrap_or(1)).unwrap_or(1)),
+        Err(e) => {
+            eprintln!("cannot run cargo: {e}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -1,0 +1,624 @@
+//! An in-memory fake of SignalWire's conference participant endpoints
+//! (retrieve and update), for a quickstart that runs offline, for our
+//! end-to-end tests, and for yours.
+//!
+//! It behaves like the real service where it matters to a client: HTTP Basic
+//! auth per account (401, code 20003), other accounts' resources are 404
+//! (20404), form parsing as the service does it (case-insensitive booleans,
+//! `Muted` read as false for any other value), GET/POST methods only (13221),
+//! absolute http(s) URLs only (21402), coaching rules (16002), and the same
+//! paths with or without `/api/laml`. Response bodies are the spec's
+//! `Participant` and `Error` types.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! let server = signalwire_participants_fake::start("127.0.0.1:0").await?;
+//! let demo = server.demo();
+//! let client = signalwire_participants::Client::with_base_url(
+//!     &demo.base_url,
+//!     &demo.account_sid,
+//!     demo.auth_token.as_str(),
+//! )
+//! .expect("a loopback URL");
+//! let alice = client.participant(&demo.conference_sid, &demo.call_sids[0]).expect("valid ids");
+//! alice.mute().await.expect("the fake answers");
+//! # Ok(())
+//! # }
+//! ```
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use serde::Serialize;
+use signalwire_participants::types;
+
+/// The most a request body may hold.
+pub const BODY_LIMIT: usize = 16 * 1024;
+
+/// The dates the demo participants were created, in the format SignalWire's
+/// own examples use (note `Sept`).
+pub const DEMO_CREATED: &str = "Mon, 24 Sept 2018 21:00:00 +0000";
+
+/// One participant's state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParticipantState {
+    /// The call id (a UUID, or a Twilio-style `CA` SID).
+    pub call_sid: String,
+    /// A label the participant can also be addressed by.
+    pub label: Option<String>,
+    /// Muted.
+    pub muted: bool,
+    /// On hold.
+    pub hold: bool,
+    /// The hold music URL.
+    pub hold_url: Option<String>,
+    /// How the hold URL is fetched.
+    pub hold_method: String,
+    /// Coaching another call.
+    pub coaching: bool,
+    /// The call being coached.
+    pub call_sid_to_coach: Option<String>,
+    /// Ends the conference on leaving.
+    pub end_conference_on_exit: bool,
+    /// Beeps on leaving.
+    pub beep_on_exit: bool,
+    /// Starts the conference on entering.
+    pub start_conference_on_enter: bool,
+    /// The last announcement URL played.
+    pub announce_url: Option<String>,
+    /// The wait music URL.
+    pub wait_url: Option<String>,
+    /// `in-progress` or `completed`.
+    pub status: String,
+    /// RFC 2822.
+    pub date_created: String,
+    /// RFC 2822; moves on every update.
+    pub date_updated: String,
+}
+
+impl ParticipantState {
+    fn new(call_sid: &str, label: Option<&str>) -> Self {
+        ParticipantState {
+            call_sid: call_sid.into(),
+            label: label.map(Into::into),
+            muted: false,
+            hold: false,
+            hold_url: None,
+            hold_method: "GET".into(),
+            coaching: false,
+            call_sid_to_coach: None,
+            end_conference_on_exit: false,
+            beep_on_exit: true,
+            start_conference_on_enter: true,
+            announce_url: None,
+            wait_url: None,
+            status: "in-progress".into(),
+            date_created: DEMO_CREATED.into(),
+            date_updated: DEMO_CREATED.into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Conference {
+    participants: Vec<ParticipantState>,
+}
+
+#[derive(Clone, Debug)]
+struct Account {
+    token: String,
+    conferences: BTreeMap<String, Conference>,
+}
+
+/// What a client needs to drive the demo: printed by `cargo xtask serve`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Demo {
+    /// `http://127.0.0.1:PORT/api/laml`: the base URL for the client.
+    pub base_url: String,
+    /// The demo project id (account SID).
+    pub account_sid: String,
+    /// The demo API token (a fake one; it guards only this fake).
+    pub auth_token: String,
+    /// The demo conference.
+    pub conference_sid: String,
+    /// The demo participants' call ids: alice, bob, and a Twilio-style supervisor.
+    pub call_sids: Vec<String>,
+    /// Their labels, in the same order.
+    pub labels: Vec<String>,
+    /// A second account, to show that its resources stay invisible.
+    pub other_account_sid: String,
+    /// The second account's token.
+    pub other_auth_token: String,
+}
+
+/// The demo data: fixed ids so that scripts and docs can name them.
+pub const DEMO_ACCOUNT: &str = "0b5e7f3a-7c1d-4e2b-9a6f-1d2c3b4a5e60";
+/// The demo token.
+pub const DEMO_TOKEN: &str = "PTfake0000demo0000token";
+/// The demo conference.
+pub const DEMO_CONFERENCE: &str = "6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+/// The demo participants (alice, bob, supervisor).
+pub const DEMO_CALLS: [&str; 3] = [
+    "8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d",
+    "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+    "CA0123456789abcdef0123456789abcdef",
+];
+/// Their labels.
+pub const DEMO_LABELS: [&str; 3] = ["alice", "bob", "supervisor"];
+/// A second account with its own conference.
+pub const OTHER_ACCOUNT: &str = "AC00000000000000000000000000000002";
+/// Its token.
+pub const OTHER_TOKEN: &str = "other-account-token";
+/// Its conference.
+pub const OTHER_CONFERENCE: &str = "CF00000000000000000000000000000002";
+
+/// The fake's state: accounts, conferences and participants.
+#[derive(Clone, Debug)]
+pub struct Fake {
+    accounts: Arc<Mutex<BTreeMap<String, Account>>>,
+}
+
+impl Default for Fake {
+    fn default() -> Self {
+        Self::demo()
+    }
+}
+
+impl Fake {
+    /// The seeded demo: one account with a conference of three participants,
+    /// and a second account with a conference of its own.
+    pub fn demo() -> Self {
+        let mut accounts = BTreeMap::new();
+        let participants = DEMO_CALLS
+            .iter()
+            .zip(DEMO_LABELS)
+            .map(|(call, label)| ParticipantState::new(call, Some(label)))
+            .collect();
+        accounts.insert(
+            DEMO_ACCOUNT.to_string(),
+            Account {
+                token: DEMO_TOKEN.into(),
+                conferences: BTreeMap::from([(DEMO_CONFERENCE.to_string(), Conference { participants })]),
+            },
+        );
+        accounts.insert(
+            OTHER_ACCOUNT.to_string(),
+            Account {
+                token: OTHER_TOKEN.into(),
+                conferences: BTreeMap::from([(
+                    OTHER_CONFERENCE.to_string(),
+                    Conference {
+                        participants: vec![ParticipantState::new("CA00000000000000000000000000000002", Some("private"))],
+                    },
+                )]),
+            },
+        );
+        Fake {
+            accounts: Arc::new(Mutex::new(accounts)),
+        }
+    }
+
+    /// A participant's state, for tests.
+    pub fn participant(&self, account: &str, conference: &str, call_or_label: &str) -> Option<ParticipantState> {
+        let accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
+        accounts
+            .get(account)?
+            .conferences
+            .get(conference)?
+            .participants
+            .iter()
+            .find(|p| p.call_sid == call_or_label || p.label.as_deref() == Some(call_or_label))
+            .cloned()
+    }
+
+    /// Marks a participant as having left (status `completed`), for tests.
+    pub fn complete(&self, account: &str, conference: &str, call: &str) {
+        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(p) = accounts
+            .get_mut(account)
+            .and_then(|a| a.conferences.get_mut(conference))
+            .and_then(|c| c.participants.iter_mut().find(|p| p.call_sid == call))
+        {
+            p.status = "completed".into();
+        }
+    }
+
+    /// The router: both `/api/laml/2010-04-01/...` and `/2010-04-01/...`.
+    pub fn router(&self) -> Router {
+        let fake = self.clone();
+        Router::new().fallback(move |method: Method, uri: Uri, headers: HeaderMap, body: Body| {
+            let fake = fake.clone();
+            async move { fake.handle(method, uri, headers, body).await }
+        })
+    }
+
+    async fn handle(&self, method: Method, uri: Uri, headers: HeaderMap, body: Body) -> Response {
+        let Some(path) = parse_path(uri.path()) else {
+            return error(StatusCode::NOT_FOUND, 20404, format!("The requested resource {} was not found", uri.path()));
+        };
+        let Some(account_sid) = authenticate(&headers, &self.accounts) else {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                20003,
+                "Authentication Error - invalid username or token".into(),
+            );
+        };
+        if account_sid != path.account {
+            // Another account's resources are indistinguishable from missing ones.
+            return not_found(&path);
+        }
+        match method {
+            Method::GET => self.retrieve(&path),
+            Method::POST => {
+                let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+                    Ok(b) => b,
+                    Err(_) => {
+                        return error(
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            10000,
+                            format!("The request body is larger than {BODY_LIMIT} bytes"),
+                        );
+                    }
+                };
+                match parse_update(&bytes) {
+                    Ok(update) => self.update(&path, update),
+                    Err(response) => response,
+                }
+            }
+            _ => error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                20004,
+                format!("Method {method} not allowed on this resource"),
+            ),
+        }
+    }
+
+    fn retrieve(&self, path: &ParticipantPath) -> Response {
+        let accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
+        match find(&accounts, path) {
+            Some(p) => json(StatusCode::OK, &to_wire(path, p)),
+            None => not_found(path),
+        }
+    }
+
+    fn update(&self, path: &ParticipantPath, update: Update) -> Response {
+        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(conference) = accounts
+            .get_mut(&path.account)
+            .and_then(|a| a.conferences.get_mut(&path.conference))
+        else {
+            return not_found(path);
+        };
+        let Some(index) = conference
+            .participants
+            .iter()
+            .position(|p| p.call_sid == path.call || p.label.as_deref() == Some(path.call.as_str()))
+        else {
+            return not_found(path);
+        };
+        if conference.participants[index].status == "completed" {
+            return error(
+                StatusCode::BAD_REQUEST,
+                10000,
+                "The participant has left the conference and can no longer be updated".into(),
+            );
+        }
+        let coaching = update.coaching.unwrap_or(conference.participants[index].coaching);
+        if let Some(target) = &update.call_sid_to_coach {
+            let present = conference
+                .participants
+                .iter()
+                .enumerate()
+                .any(|(i, p)| i != index && p.status != "completed" && &p.call_sid == target);
+            if !present {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    16002,
+                    format!("The participant to be coached ({target}) is not in this conference"),
+                );
+            }
+        } else if update.coaching == Some(true) && conference.participants[index].call_sid_to_coach.is_none() {
+            return error(
+                StatusCode::BAD_REQUEST,
+                10000,
+                "CallSidToCoach is required when Coaching is true".into(),
+            );
+        }
+        let p = &mut conference.participants[index];
+        update.apply(p);
+        p.coaching = coaching;
+        if !coaching {
+            p.call_sid_to_coach = None;
+        }
+        p.date_updated = chrono::Utc::now().to_rfc2822();
+        json(StatusCode::OK, &to_wire(path, p))
+    }
+}
+
+/// The fields an update may set; `None` leaves a value alone.
+#[derive(Debug, Default, PartialEq)]
+struct Update {
+    muted: Option<bool>,
+    hold: Option<bool>,
+    hold_url: Option<String>,
+    hold_method: Option<String>,
+    announce_url: Option<String>,
+    announce_method: Option<String>,
+    wait_url: Option<String>,
+    wait_method: Option<String>,
+    coaching: Option<bool>,
+    call_sid_to_coach: Option<String>,
+    beep_on_exit: Option<bool>,
+    end_conference_on_exit: Option<bool>,
+}
+
+impl Update {
+    fn apply(self, p: &mut ParticipantState) {
+        if let Some(v) = self.muted {
+            p.muted = v;
+        }
+        if let Some(v) = self.hold {
+            p.hold = v;
+        }
+        if let Some(v) = self.hold_url {
+            p.hold_url = Some(v);
+        }
+        if let Some(v) = self.hold_method {
+            p.hold_method = v;
+        }
+        if let Some(v) = self.announce_url {
+            p.announce_url = Some(v);
+        }
+        if let Some(v) = self.wait_url {
+            p.wait_url = Some(v);
+        }
+        if let Some(v) = self.call_sid_to_coach {
+            p.call_sid_to_coach = Some(v);
+        }
+        if let Some(v) = self.beep_on_exit {
+            p.beep_on_exit = v;
+        }
+        if let Some(v) = self.end_conference_on_exit {
+            p.end_conference_on_exit = v;
+        }
+        let _ = (self.announce_method, self.wait_method);
+    }
+}
+
+/// Parses a form body as the service does. Unknown fields are ignored.
+fn parse_update(body: &[u8]) -> Result<Update, Response> {
+    let mut u = Update::default();
+    for (key, value) in url::form_urlencoded::parse(body) {
+        let value = value.into_owned();
+        match key.as_ref() {
+            // Seed 001: anything other than true or false is read as false.
+            "Muted" => u.muted = Some(value.eq_ignore_ascii_case("true")),
+            "Hold" => u.hold = Some(boolean("Hold", &value)?),
+            "Coaching" => u.coaching = Some(boolean("Coaching", &value)?),
+            "BeepOnExit" => u.beep_on_exit = Some(boolean("BeepOnExit", &value)?),
+            "EndConferenceOnExit" => u.end_conference_on_exit = Some(boolean("EndConferenceOnExit", &value)?),
+            "Beep" => {
+                boolean("Beep", &value)?;
+            }
+            "HoldUrl" => u.hold_url = Some(absolute_url("HoldUrl", &value, false)?),
+            "AnnounceUrl" => u.announce_url = Some(absolute_url("AnnounceUrl", &value, false)?),
+            "WaitUrl" => u.wait_url = Some(absolute_url("WaitUrl", &value, true)?),
+            "HoldMethod" => u.hold_method = Some(http_method("HoldMethod", &value)?),
+            "AnnounceMethod" => u.announce_method = Some(http_method("AnnounceMethod", &value)?),
+            "WaitMethod" => u.wait_method = Some(http_method("WaitMethod", &value)?),
+            "CallSidToCoach" if !value.is_empty() => u.call_sid_to_coach = Some(value),
+            _ => {}
+        }
+    }
+    Ok(u)
+}
+
+fn boolean(field: &str, value: &str) -> Result<bool, Response> {
+    if value.eq_ignore_ascii_case("true") {
+        Ok(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Ok(false)
+    } else {
+        Err(error(
+            StatusCode::BAD_REQUEST,
+            10000,
+            format!("Invalid value '{value}' for {field}: expected true or false"),
+        ))
+    }
+}
+
+fn http_method(field: &str, value: &str) -> Result<String, Response> {
+    match value.to_ascii_uppercase().as_str() {
+        m @ ("GET" | "POST") => Ok(m.to_string()),
+        _ => Err(error(
+            StatusCode::BAD_REQUEST,
+            13221,
+            format!("Invalid HTTP method '{value}' for {field}: use GET or POST"),
+        )),
+    }
+}
+
+fn absolute_url(field: &str, value: &str, empty_ok: bool) -> Result<String, Response> {
+    if value.is_empty() && empty_ok {
+        return Ok(String::new());
+    }
+    match url::Url::parse(value) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(value.to_string()),
+        _ => Err(error(
+            StatusCode::BAD_REQUEST,
+            21402,
+            format!("{field} '{value}' is not a valid, fully qualified http(s) URL"),
+        )),
+    }
+}
+
+#[derive(Debug)]
+struct ParticipantPath {
+    account: String,
+    conference: String,
+    call: String,
+}
+
+/// `[/api/laml]/2010-04-01/Accounts/{A}/Conferences/{C}/Participants/{P}[.json]`,
+/// with each segment percent-decoded.
+fn parse_path(path: &str) -> Option<ParticipantPath> {
+    let rest = path.strip_prefix("/api/laml").unwrap_or(path);
+    let segments: Vec<&str> = rest.strip_prefix('/')?.split('/').collect();
+    let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned());
+    match segments.as_slice() {
+        ["2010-04-01", "Accounts", account, "Conferences", conference, "Participants", call] => {
+            let call = call.strip_suffix(".json").unwrap_or(call);
+            Some(ParticipantPath {
+                account: decode(account)?,
+                conference: decode(conference)?,
+                call: decode(call)?,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The account whose credentials the request carries, if they are right.
+fn authenticate(headers: &HeaderMap, accounts: &Mutex<BTreeMap<String, Account>>) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (user, password) = text.split_once(':')?;
+    let accounts = accounts.lock().unwrap_or_else(|p| p.into_inner());
+    let account = accounts.get(user)?;
+    // Compare without an early exit, so timing says nothing about the token.
+    let (a, b) = (account.token.as_bytes(), password.as_bytes());
+    let same = a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0;
+    same.then(|| user.to_string())
+}
+
+fn find<'a>(accounts: &'a BTreeMap<String, Account>, path: &ParticipantPath) -> Option<&'a ParticipantState> {
+    accounts
+        .get(&path.account)?
+        .conferences
+        .get(&path.conference)?
+        .participants
+        .iter()
+        .find(|p| p.call_sid == path.call || p.label.as_deref() == Some(path.call.as_str()))
+}
+
+/// The participant as the spec's `Participant` type.
+fn to_wire(path: &ParticipantPath, p: &ParticipantState) -> types::Participant {
+    types::Participant {
+        account_sid: Some(path.account.clone()),
+        call_sid: Some(p.call_sid.clone()),
+        call_sid_to_coach: p.call_sid_to_coach.clone(),
+        coaching: Some(p.coaching),
+        conference_sid: Some(path.conference.clone()),
+        date_created: Some(signalwire_participants::Rfc2822Date::new(p.date_created.clone())),
+        date_updated: Some(signalwire_participants::Rfc2822Date::new(p.date_updated.clone())),
+        end_conference_on_exit: Some(p.end_conference_on_exit),
+        hold: Some(p.hold),
+        hold_url: p.hold_url.clone().filter(|_| p.hold),
+        label: p.label.clone(),
+        muted: Some(p.muted),
+        queue_time: None,
+        start_conference_on_enter: Some(p.start_conference_on_enter),
+        status: p.status.parse().ok(),
+        uri: Some(format!(
+            "/api/laml/2010-04-01/Accounts/{}/Conferences/{}/Participants/{}.json",
+            path.account, path.conference, p.call_sid
+        )),
+    }
+}
+
+fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, "application/json")], bytes).into_response()
+}
+
+fn error(status: StatusCode, code: i64, message: String) -> Response {
+    let body = types::Error {
+        code: Some(code),
+        message: Some(message),
+        more_info: Some(format!("https://www.twilio.com/docs/errors/{code}")),
+        status: Some(i64::from(status.as_u16())),
+        details: None,
+    };
+    json(status, &body)
+}
+
+fn not_found(path: &ParticipantPath) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        20404,
+        format!(
+            "The requested resource /2010-04-01/Accounts/{}/Conferences/{}/Participants/{}.json was not found",
+            path.account, path.conference, path.call
+        ),
+    )
+}
+
+/// A running fake server.
+pub struct RunningFake {
+    /// The address it listens on.
+    pub addr: SocketAddr,
+    /// Its state, to inspect or change in tests.
+    pub fake: Fake,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningFake {
+    /// How to reach the demo data.
+    pub fn demo(&self) -> Demo {
+        Demo {
+            base_url: format!("http://{}/api/laml", self.addr),
+            account_sid: DEMO_ACCOUNT.into(),
+            auth_token: DEMO_TOKEN.into(),
+            conference_sid: DEMO_CONFERENCE.into(),
+            call_sids: DEMO_CALLS.iter().map(|s| s.to_string()).collect(),
+            labels: DEMO_LABELS.iter().map(|s| s.to_string()).collect(),
+            other_account_sid: OTHER_ACCOUNT.into(),
+            other_auth_token: OTHER_TOKEN.into(),
+        }
+    }
+
+    /// Waits until the server stops (it runs until the process ends).
+    pub async fn wait(mut self) {
+        let _ = (&mut self.task).await;
+    }
+}
+
+impl Drop for RunningFake {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Starts the seeded demo on `addr` (use port 0 for any free port). Only
+/// loopback addresses are accepted: this is a test double, not a service.
+pub async fn start(addr: &str) -> std::io::Result<RunningFake> {
+    start_with(addr, Fake::demo()).await
+}
+
+/// Starts a server over the given state.
+pub async fn start_with(addr: &str, fake: Fake) -> std::io::Result<RunningFake> {
+    let wanted: SocketAddr = addr
+        .parse()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("invalid address {addr}: {e}")))?;
+    if !wanted.ip().is_loopback() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("the fake listens on loopback only (127.0.0.1 or [::1]), not {addr}"),
+        ));
+    }
+    let listener = tokio::net::TcpListener::bind(wanted).await?;
+    let bound = listener.local_addr()?;
+    let router = fake.router();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    Ok(RunningFake { addr: bound, fake, task })
+}
