@@ -184,7 +184,10 @@ impl Fake {
             DEMO_ACCOUNT.to_string(),
             Account {
                 token: DEMO_TOKEN.into(),
-                conferences: BTreeMap::from([(DEMO_CONFERENCE.to_string(), Conference { participants })]),
+                conferences: BTreeMap::from([(
+                    DEMO_CONFERENCE.to_string(),
+                    Conference { participants },
+                )]),
             },
         );
         accounts.insert(
@@ -194,7 +197,10 @@ impl Fake {
                 conferences: BTreeMap::from([(
                     OTHER_CONFERENCE.to_string(),
                     Conference {
-                        participants: vec![ParticipantState::new("CA00000000000000000000000000000002", Some("private"))],
+                        participants: vec![ParticipantState::new(
+                            "CA00000000000000000000000000000002",
+                            Some("private"),
+                        )],
                     },
                 )]),
             },
@@ -205,7 +211,12 @@ impl Fake {
     }
 
     /// A participant's state, for tests.
-    pub fn participant(&self, account: &str, conference: &str, call_or_label: &str) -> Option<ParticipantState> {
+    pub fn participant(
+        &self,
+        account: &str,
+        conference: &str,
+        call_or_label: &str,
+    ) -> Option<ParticipantState> {
         let accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
         accounts
             .get(account)?
@@ -232,15 +243,21 @@ impl Fake {
     /// The router: both `/api/laml/2010-04-01/...` and `/2010-04-01/...`.
     pub fn router(&self) -> Router {
         let fake = self.clone();
-        Router::new().fallback(move |method: Method, uri: Uri, headers: HeaderMap, body: Body| {
-            let fake = fake.clone();
-            async move { fake.handle(method, uri, headers, body).await }
-        })
+        Router::new().fallback(
+            move |method: Method, uri: Uri, headers: HeaderMap, body: Body| {
+                let fake = fake.clone();
+                async move { fake.handle(method, uri, headers, body).await }
+            },
+        )
     }
 
     async fn handle(&self, method: Method, uri: Uri, headers: HeaderMap, body: Body) -> Response {
         let Some(path) = parse_path(uri.path()) else {
-            return error(StatusCode::NOT_FOUND, 20404, format!("The requested resource {} was not found", uri.path()));
+            return error(
+                StatusCode::NOT_FOUND,
+                20404,
+                format!("The requested resource {} was not found", uri.path()),
+            );
         };
         let Some(account_sid) = authenticate(&headers, &self.accounts) else {
             return error(
@@ -268,7 +285,7 @@ impl Fake {
                 };
                 match parse_update(&bytes) {
                     Ok(update) => self.update(&path, update),
-                    Err(response) => response,
+                    Err(Refusal(status, code, message)) => error(status, code, message),
                 }
             }
             _ => error(
@@ -295,11 +312,9 @@ impl Fake {
         else {
             return not_found(path);
         };
-        let Some(index) = conference
-            .participants
-            .iter()
-            .position(|p| p.call_sid == path.call || p.label.as_deref() == Some(path.call.as_str()))
-        else {
+        let Some(index) = conference.participants.iter().position(|p| {
+            p.call_sid == path.call || p.label.as_deref() == Some(path.call.as_str())
+        }) else {
             return not_found(path);
         };
         if conference.participants[index].status == "completed" {
@@ -309,7 +324,9 @@ impl Fake {
                 "The participant has left the conference and can no longer be updated".into(),
             );
         }
-        let coaching = update.coaching.unwrap_or(conference.participants[index].coaching);
+        let coaching = update
+            .coaching
+            .unwrap_or(conference.participants[index].coaching);
         if let Some(target) = &update.call_sid_to_coach {
             let present = conference
                 .participants
@@ -323,7 +340,9 @@ impl Fake {
                     format!("The participant to be coached ({target}) is not in this conference"),
                 );
             }
-        } else if update.coaching == Some(true) && conference.participants[index].call_sid_to_coach.is_none() {
+        } else if update.coaching == Some(true)
+            && conference.participants[index].call_sid_to_coach.is_none()
+        {
             return error(
                 StatusCode::BAD_REQUEST,
                 10000,
@@ -391,8 +410,11 @@ impl Update {
     }
 }
 
+/// Why a form was refused: status, error code, message.
+struct Refusal(StatusCode, i64, String);
+
 /// Parses a form body as the service does. Unknown fields are ignored.
-fn parse_update(body: &[u8]) -> Result<Update, Response> {
+fn parse_update(body: &[u8]) -> Result<Update, Refusal> {
     let mut u = Update::default();
     for (key, value) in url::form_urlencoded::parse(body) {
         let value = value.into_owned();
@@ -402,7 +424,9 @@ fn parse_update(body: &[u8]) -> Result<Update, Response> {
             "Hold" => u.hold = Some(boolean("Hold", &value)?),
             "Coaching" => u.coaching = Some(boolean("Coaching", &value)?),
             "BeepOnExit" => u.beep_on_exit = Some(boolean("BeepOnExit", &value)?),
-            "EndConferenceOnExit" => u.end_conference_on_exit = Some(boolean("EndConferenceOnExit", &value)?),
+            "EndConferenceOnExit" => {
+                u.end_conference_on_exit = Some(boolean("EndConferenceOnExit", &value)?)
+            }
             "Beep" => {
                 boolean("Beep", &value)?;
             }
@@ -419,13 +443,13 @@ fn parse_update(body: &[u8]) -> Result<Update, Response> {
     Ok(u)
 }
 
-fn boolean(field: &str, value: &str) -> Result<bool, Response> {
+fn boolean(field: &str, value: &str) -> Result<bool, Refusal> {
     if value.eq_ignore_ascii_case("true") {
         Ok(true)
     } else if value.eq_ignore_ascii_case("false") {
         Ok(false)
     } else {
-        Err(error(
+        Err(Refusal(
             StatusCode::BAD_REQUEST,
             10000,
             format!("Invalid value '{value}' for {field}: expected true or false"),
@@ -433,10 +457,10 @@ fn boolean(field: &str, value: &str) -> Result<bool, Response> {
     }
 }
 
-fn http_method(field: &str, value: &str) -> Result<String, Response> {
+fn http_method(field: &str, value: &str) -> Result<String, Refusal> {
     match value.to_ascii_uppercase().as_str() {
         m @ ("GET" | "POST") => Ok(m.to_string()),
-        _ => Err(error(
+        _ => Err(Refusal(
             StatusCode::BAD_REQUEST,
             13221,
             format!("Invalid HTTP method '{value}' for {field}: use GET or POST"),
@@ -444,13 +468,13 @@ fn http_method(field: &str, value: &str) -> Result<String, Response> {
     }
 }
 
-fn absolute_url(field: &str, value: &str, empty_ok: bool) -> Result<String, Response> {
+fn absolute_url(field: &str, value: &str, empty_ok: bool) -> Result<String, Refusal> {
     if value.is_empty() && empty_ok {
         return Ok(String::new());
     }
     match url::Url::parse(value) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(value.to_string()),
-        _ => Err(error(
+        _ => Err(Refusal(
             StatusCode::BAD_REQUEST,
             21402,
             format!("{field} '{value}' is not a valid, fully qualified http(s) URL"),
@@ -470,9 +494,22 @@ struct ParticipantPath {
 fn parse_path(path: &str) -> Option<ParticipantPath> {
     let rest = path.strip_prefix("/api/laml").unwrap_or(path);
     let segments: Vec<&str> = rest.strip_prefix('/')?.split('/').collect();
-    let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned());
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8()
+            .ok()
+            .map(|c| c.into_owned())
+    };
     match segments.as_slice() {
-        ["2010-04-01", "Accounts", account, "Conferences", conference, "Participants", call] => {
+        [
+            "2010-04-01",
+            "Accounts",
+            account,
+            "Conferences",
+            conference,
+            "Participants",
+            call,
+        ] => {
             let call = call.strip_suffix(".json").unwrap_or(call);
             Some(ParticipantPath {
                 account: decode(account)?,
@@ -485,10 +522,17 @@ fn parse_path(path: &str) -> Option<ParticipantPath> {
 }
 
 /// The account whose credentials the request carries, if they are right.
-fn authenticate(headers: &HeaderMap, accounts: &Mutex<BTreeMap<String, Account>>) -> Option<String> {
+fn authenticate(
+    headers: &HeaderMap,
+    accounts: &Mutex<BTreeMap<String, Account>>,
+) -> Option<String> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let encoded = value
+        .strip_prefix("Basic ")
+        .or_else(|| value.strip_prefix("basic "))?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (user, password) = text.split_once(':')?;
     let accounts = accounts.lock().unwrap_or_else(|p| p.into_inner());
@@ -499,7 +543,10 @@ fn authenticate(headers: &HeaderMap, accounts: &Mutex<BTreeMap<String, Account>>
     same.then(|| user.to_string())
 }
 
-fn find<'a>(accounts: &'a BTreeMap<String, Account>, path: &ParticipantPath) -> Option<&'a ParticipantState> {
+fn find<'a>(
+    accounts: &'a BTreeMap<String, Account>,
+    path: &ParticipantPath,
+) -> Option<&'a ParticipantState> {
     accounts
         .get(&path.account)?
         .conferences
@@ -517,8 +564,12 @@ fn to_wire(path: &ParticipantPath, p: &ParticipantState) -> types::Participant {
         call_sid_to_coach: p.call_sid_to_coach.clone(),
         coaching: Some(p.coaching),
         conference_sid: Some(path.conference.clone()),
-        date_created: Some(signalwire_participants::Rfc2822Date::new(p.date_created.clone())),
-        date_updated: Some(signalwire_participants::Rfc2822Date::new(p.date_updated.clone())),
+        date_created: Some(signalwire_participants::Rfc2822Date::new(
+            p.date_created.clone(),
+        )),
+        date_updated: Some(signalwire_participants::Rfc2822Date::new(
+            p.date_updated.clone(),
+        )),
         end_conference_on_exit: Some(p.end_conference_on_exit),
         hold: Some(p.hold),
         hold_url: p.hold_url.clone().filter(|_| p.hold),
@@ -605,9 +656,12 @@ pub async fn start(addr: &str) -> std::io::Result<RunningFake> {
 
 /// Starts a server over the given state.
 pub async fn start_with(addr: &str, fake: Fake) -> std::io::Result<RunningFake> {
-    let wanted: SocketAddr = addr
-        .parse()
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("invalid address {addr}: {e}")))?;
+    let wanted: SocketAddr = addr.parse().map_err(|e| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("invalid address {addr}: {e}"),
+        )
+    })?;
     if !wanted.ip().is_loopback() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
@@ -620,5 +674,9 @@ pub async fn start_with(addr: &str, fake: Fake) -> std::io::Result<RunningFake> 
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;
     });
-    Ok(RunningFake { addr: bound, fake, task })
+    Ok(RunningFake {
+        addr: bound,
+        fake,
+        task,
+    })
 }

@@ -11,7 +11,12 @@ use std::process::ExitCode;
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let addr = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let addr = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         [] => "127.0.0.1:8080".to_string(),
         ["--addr", addr] => addr.to_string(),
         _ => {
@@ -28,10 +33,16 @@ async fn main() -> ExitCode {
     };
     let demo = serde_json::to_string(&server.demo()).unwrap_or_default();
     let mut stdout = std::io::stdout();
-    if writeln!(stdout, "{demo}").and_then(|_| stdout.flush()).is_err() {
+    if writeln!(stdout, "{demo}")
+        .and_then(|_| stdout.flush())
+        .is_err()
+    {
         return ExitCode::FAILURE;
     }
-    eprintln!("fake SignalWire participants API on http://{} (Ctrl-C to stop)", server.addr);
+    eprintln!(
+        "fake SignalWire participants API on http://{} (Ctrl-C to stop)",
+        server.addr
+    );
     tokio::select! {
         _ = server.wait() => {}
         _ = tokio::signal::ctrl_c() => {}

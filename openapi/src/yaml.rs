@@ -145,6 +145,37 @@ impl Node {
         }
     }
 
+    /// A tree from JSON (positions are all 1:1), to validate a JSON value
+    /// against a schema with [`crate::check::validate`].
+    pub fn from_json(value: &serde_json::Value) -> Node {
+        use serde_json::Value;
+        let pos = Pos { line: 1, col: 1 };
+        let kind = match value {
+            Value::Null => Kind::Null,
+            Value::Bool(b) => Kind::Bool(*b),
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => Kind::Int(i),
+                None => Kind::Float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            Value::String(s) => Kind::Str(s.clone()),
+            Value::Array(items) => Kind::Seq(items.iter().map(Node::from_json).collect()),
+            Value::Object(map) => Kind::Map(
+                map.iter()
+                    .map(|(k, v)| {
+                        (
+                            Key {
+                                name: k.clone(),
+                                pos,
+                            },
+                            Node::from_json(v),
+                        )
+                    })
+                    .collect(),
+            ),
+        };
+        Node { pos, kind }
+    }
+
     /// Follows a JSON pointer (`/paths/~1a/get`) through the tree.
     pub fn pointer(&self, pointer: &str) -> Option<&Node> {
         if pointer.is_empty() {

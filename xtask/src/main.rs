@@ -55,7 +55,15 @@ fn serve(addr: &str) -> ExitCode {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = std::process::Command::new(cargo)
         .current_dir(workspace_root())
-        .args(["run", "--quiet", "--package", "signalwire-participants-fake", "--", "--addr", addr])
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "signalwire-participants-fake",
+            "--",
+            "--addr",
+            addr,
+        ])
         .status();
     match status {
         Ok(s) if s.success() => ExitCode::SUCCESS,

@@ -1,0 +1,531 @@
+//! Our client against the fake over loopback: every seed example, every
+//! error case, concurrency, and every response checked against the spec.
+
+use std::sync::Arc;
+
+use participants_openapi::check;
+use participants_openapi::yaml::Node;
+use serde_json::{Value, json};
+use signalwire_participants::types::UpdateParticipantRequest;
+use signalwire_participants::{Client, Error, ParticipantStatus};
+use signalwire_participants_fake::{
+    DEMO_ACCOUNT, DEMO_CALLS, DEMO_CONFERENCE, DEMO_CREATED, DEMO_TOKEN, OTHER_ACCOUNT,
+    OTHER_CONFERENCE, OTHER_TOKEN, RunningFake,
+};
+
+const PATH: &str =
+    "/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}.json";
+
+struct Env {
+    server: RunningFake,
+    client: Client,
+    spec: participants_openapi::Spec,
+    http: reqwest::Client,
+}
+
+async fn env() -> Env {
+    let server = signalwire_participants_fake::start("127.0.0.1:0")
+        .await
+        .unwrap();
+    let demo = server.demo();
+    let client =
+        Client::with_base_url(&demo.base_url, &demo.account_sid, demo.auth_token.as_str()).unwrap();
+    Env {
+        server,
+        client,
+        spec: participants_openapi::load_workspace_spec().unwrap(),
+        http: reqwest::Client::new(),
+    }
+}
+
+impl Env {
+    fn url(&self, prefix: &str, account: &str, conference: &str, call: &str) -> String {
+        format!(
+            "http://{}{prefix}/2010-04-01/Accounts/{account}/Conferences/{conference}/Participants/{call}.json",
+            self.server.addr
+        )
+    }
+
+    /// A raw request (to send what our client never would), its status and
+    /// its body, which is checked against the spec's schema for that status.
+    async fn raw(
+        &self,
+        method: &str,
+        url: &str,
+        auth: Option<(&str, &str)>,
+        body: &str,
+    ) -> (u16, Value) {
+        let mut req = self
+            .http
+            .request(method.parse().unwrap(), url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.to_string());
+        if let Some((user, password)) = auth {
+            req = req.basic_auth(user, Some(password));
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        let body: Value = serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap();
+        self.assert_matches_spec(status, &body);
+        (status, body)
+    }
+
+    async fn form(&self, body: &str) -> (u16, Value) {
+        let url = self.url("/api/laml", DEMO_ACCOUNT, DEMO_CONFERENCE, DEMO_CALLS[0]);
+        self.raw("POST", &url, Some((DEMO_ACCOUNT, DEMO_TOKEN)), body)
+            .await
+    }
+
+    /// Every answer of the fake validates against the spec: a participant
+    /// for 200, the error object otherwise.
+    fn assert_matches_spec(&self, status: u16, body: &Value) {
+        let schema = if status == 200 {
+            "Participant"
+        } else {
+            "Error"
+        };
+        let schema = self
+            .spec
+            .tree
+            .pointer(&format!("/components/schemas/{schema}"))
+            .unwrap();
+        let problems = check::validate(&Node::from_json(body), schema, &self.spec.tree);
+        assert!(
+            problems.is_empty(),
+            "{status} {body} does not match the spec: {problems:?}"
+        );
+    }
+}
+
+fn update_examples(spec: &participants_openapi::Spec) -> Vec<(String, Value)> {
+    let examples = spec
+        .tree
+        .pointer(&format!(
+            "/paths/{}/post/requestBody/content/application~1x-www-form-urlencoded/examples",
+            PATH.replace('/', "~1")
+        ))
+        .unwrap();
+    examples
+        .entries()
+        .iter()
+        .map(|(k, v)| (k.name.clone(), v.get("value").unwrap().to_json()))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_seed_update_example_is_applied_and_read_back() {
+    let env = env().await;
+    let agent = env
+        .client
+        .participant(DEMO_CONFERENCE, DEMO_CALLS[0])
+        .unwrap();
+    for (name, mut example) in update_examples(&env.spec) {
+        // The seeds coach a call of their own conference; ours is bob.
+        if let Some(coached) = example.get_mut("CallSidToCoach") {
+            *coached = json!(DEMO_CALLS[1]);
+        }
+        let body: UpdateParticipantRequest = serde_json::from_value(example.clone()).unwrap();
+        let before = agent.retrieve().await.unwrap();
+        let after = agent
+            .update(&body)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        env.assert_matches_spec(200, &serde_json::to_value(&after).unwrap());
+        let read_back = agent.retrieve().await.unwrap();
+        assert_eq!(read_back, after, "{name}: retrieve reflects the update");
+        for (field, value) in [
+            ("Muted", after.muted),
+            ("Hold", after.hold),
+            ("Coaching", after.coaching),
+            ("EndConferenceOnExit", after.end_conference_on_exit),
+        ] {
+            let want = example.get(field).and_then(Value::as_bool).or(match field {
+                "Muted" => before.muted,
+                "Hold" => before.hold,
+                "Coaching" => before.coaching,
+                _ => before.end_conference_on_exit,
+            });
+            assert_eq!(value, want, "{name}: {field}");
+        }
+        if let Some(coached) = example.get("CallSidToCoach") {
+            assert_eq!(
+                after.call_sid_to_coach.as_deref(),
+                coached.as_str(),
+                "{name}"
+            );
+        }
+        if example.get("Hold") == Some(&json!(true)) {
+            assert_eq!(
+                after.hold_url.as_deref(),
+                example["HoldUrl"].as_str(),
+                "{name}"
+            );
+        }
+        assert_eq!(after.status, Some(ParticipantStatus::InProgress));
+        assert_eq!(after.date_created.as_ref().unwrap().raw(), DEMO_CREATED);
+        assert!(
+            after.date_updated.as_ref().unwrap().instant().unwrap()
+                > before.date_created.unwrap().instant().unwrap()
+        );
+    }
+}
+
+#[tokio::test]
+async fn labels_and_both_path_prefixes_find_the_same_participant() {
+    let env = env().await;
+    let by_label = env
+        .client
+        .participant(DEMO_CONFERENCE, "alice")
+        .unwrap()
+        .mute()
+        .await
+        .unwrap();
+    assert_eq!(by_label.call_sid.as_deref(), Some(DEMO_CALLS[0]));
+    let legacy = env.url("", DEMO_ACCOUNT, DEMO_CONFERENCE, DEMO_CALLS[0]);
+    let (status, body) = env
+        .raw("GET", &legacy, Some((DEMO_ACCOUNT, DEMO_TOKEN)), "")
+        .await;
+    assert_eq!((status, &body["muted"]), (200, &json!(true)));
+    let no_suffix = format!(
+        "http://{}/api/laml/2010-04-01/Accounts/{DEMO_ACCOUNT}/Conferences/{DEMO_CONFERENCE}/Participants/alice",
+        env.server.addr
+    );
+    assert_eq!(
+        env.raw("GET", &no_suffix, Some((DEMO_ACCOUNT, DEMO_TOKEN)), "")
+            .await
+            .0,
+        200
+    );
+}
+
+#[tokio::test]
+async fn authentication_errors_are_401_with_code_20003() {
+    let env = env().await;
+    let url = env.url("/api/laml", DEMO_ACCOUNT, DEMO_CONFERENCE, DEMO_CALLS[0]);
+    for auth in [
+        None,
+        Some((DEMO_ACCOUNT, "wrong")),
+        Some(("nobody", DEMO_TOKEN)),
+        Some((OTHER_ACCOUNT, DEMO_TOKEN)),
+    ] {
+        let (status, body) = env.raw("GET", &url, auth, "").await;
+        assert_eq!(
+            (status, body["code"].as_i64()),
+            (401, Some(20003)),
+            "{auth:?}"
+        );
+    }
+    let wrong =
+        Client::with_base_url(&env.server.demo().base_url, DEMO_ACCOUNT, "wrong-token").unwrap();
+    let err = wrong
+        .participant(DEMO_CONFERENCE, DEMO_CALLS[0])
+        .unwrap()
+        .retrieve()
+        .await
+        .unwrap_err();
+    assert_eq!((err.status(), err.code()), (Some(401), Some(20003)));
+    assert!(!err.to_string().contains("wrong-token"));
+}
+
+#[tokio::test]
+async fn other_accounts_and_unknown_resources_are_404_with_code_20404() {
+    let env = env().await;
+    // The other account's conference, with the demo account's credentials.
+    let err = env
+        .client
+        .participant_in_account(OTHER_ACCOUNT, OTHER_CONFERENCE, "private")
+        .unwrap()
+        .retrieve()
+        .await
+        .unwrap_err();
+    assert_eq!((err.status(), err.code()), (Some(404), Some(20404)));
+    // Its own credentials see it.
+    let other =
+        Client::with_base_url(&env.server.demo().base_url, OTHER_ACCOUNT, OTHER_TOKEN).unwrap();
+    let p = other
+        .participant(OTHER_CONFERENCE, "private")
+        .unwrap()
+        .retrieve()
+        .await
+        .unwrap();
+    assert_eq!(p.label.as_deref(), Some("private"));
+    // The demo conference path under the other account: 404, not a leak.
+    let err = other
+        .participant(DEMO_CONFERENCE, DEMO_CALLS[0])
+        .unwrap()
+        .retrieve()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(20404));
+    for (conference, call) in [
+        ("00000000-0000-4000-8000-000000000000", DEMO_CALLS[0]),
+        (DEMO_CONFERENCE, "00000000-0000-4000-8000-000000000000"),
+        (DEMO_CONFERENCE, "carol"),
+    ] {
+        let err = env
+            .client
+            .participant(conference, call)
+            .unwrap()
+            .mute()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (err.status(), err.code()),
+            (Some(404), Some(20404)),
+            "{conference} {call}"
+        );
+    }
+    let (status, body) = env
+        .raw(
+            "GET",
+            &format!("http://{}/api/laml/2010-04-01/Nothing", env.server.addr),
+            Some((DEMO_ACCOUNT, DEMO_TOKEN)),
+            "",
+        )
+        .await;
+    assert_eq!((status, body["code"].as_i64()), (404, Some(20404)));
+}
+
+#[tokio::test]
+async fn booleans_are_read_as_the_service_reads_them() {
+    let env = env().await;
+    for (body, muted) in [
+        ("Muted=True", true),
+        ("Muted=false", false),
+        ("Muted=TRUE", true),
+        ("Muted=yes", false),
+        ("Muted=1", false),
+    ] {
+        let (status, answer) = env.form(body).await;
+        assert_eq!(
+            (status, answer["muted"].as_bool()),
+            (200, Some(muted)),
+            "{body}"
+        );
+    }
+    let (status, answer) = env.form("Hold=True&Unknown=whatever&Beep=False").await;
+    assert_eq!((status, answer["hold"].as_bool()), (200, Some(true)));
+    let (status, answer) = env.form("Hold=maybe").await;
+    assert_eq!((status, answer["code"].as_i64()), (400, Some(10000)));
+    assert_eq!(
+        answer["message"],
+        "Invalid value 'maybe' for Hold: expected true or false"
+    );
+    let (_, answer) = env.form("EndConferenceOnExit=2").await;
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("EndConferenceOnExit")
+    );
+}
+
+#[tokio::test]
+async fn methods_and_urls_are_checked() {
+    let env = env().await;
+    let (status, answer) = env.form("HoldMethod=PUT").await;
+    assert_eq!((status, answer["code"].as_i64()), (400, Some(13221)));
+    assert!(answer["message"].as_str().unwrap().contains("HoldMethod"));
+    assert_eq!(env.form("AnnounceMethod=get").await.0, 200);
+    for field in ["HoldUrl", "AnnounceUrl", "WaitUrl"] {
+        let (status, answer) = env.form(&format!("{field}=%2Fhold.mp3")).await;
+        assert_eq!(
+            (status, answer["code"].as_i64()),
+            (400, Some(21402)),
+            "{field}"
+        );
+        assert!(answer["message"].as_str().unwrap().starts_with(field));
+    }
+    assert_eq!(
+        env.form("WaitUrl=").await.0,
+        200,
+        "an empty WaitUrl means silence"
+    );
+}
+
+#[tokio::test]
+async fn coaching_rules() {
+    let env = env().await;
+    let (status, answer) = env.form("Coaching=true").await;
+    assert_eq!((status, answer["code"].as_i64()), (400, Some(10000)));
+    let (status, answer) = env
+        .form("Coaching=true&CallSidToCoach=CA00000000000000000000000000000002")
+        .await;
+    assert_eq!(
+        (status, answer["code"].as_i64()),
+        (400, Some(16002)),
+        "the other account's call is not here"
+    );
+    let (status, _) = env
+        .form(&format!("Coaching=true&CallSidToCoach={}", DEMO_CALLS[0]))
+        .await;
+    assert_eq!(status, 400, "a participant cannot coach itself");
+
+    let agent = env
+        .client
+        .participant(DEMO_CONFERENCE, DEMO_CALLS[0])
+        .unwrap();
+    let err = agent
+        .update(&UpdateParticipantRequest::coach("00000000-0000-4000-8000-000000000000").unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!((err.status(), err.code()), (Some(400), Some(16002)));
+    let ok = agent
+        .update(&UpdateParticipantRequest::monitor(DEMO_CALLS[1]).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        (ok.coaching, ok.muted, ok.call_sid_to_coach.as_deref()),
+        (Some(true), Some(true), Some(DEMO_CALLS[1]))
+    );
+    let barge = agent
+        .update(&UpdateParticipantRequest::barge())
+        .await
+        .unwrap();
+    assert_eq!(
+        (barge.coaching, barge.call_sid_to_coach),
+        (Some(false), None)
+    );
+}
+
+#[tokio::test]
+async fn a_participant_that_left_cannot_be_updated() {
+    let env = env().await;
+    env.server
+        .fake
+        .complete(DEMO_ACCOUNT, DEMO_CONFERENCE, DEMO_CALLS[1]);
+    let bob = env
+        .client
+        .participant(DEMO_CONFERENCE, DEMO_CALLS[1])
+        .unwrap();
+    assert_eq!(
+        bob.retrieve().await.unwrap().status,
+        Some(ParticipantStatus::Completed)
+    );
+    let err = bob.mute().await.unwrap_err();
+    assert_eq!((err.status(), err.code()), (Some(400), Some(10000)));
+}
+
+#[tokio::test]
+async fn oversized_bodies_and_other_methods_are_refused() {
+    let env = env().await;
+    let big = format!(
+        "Muted=true&Pad={}",
+        "x".repeat(signalwire_participants_fake::BODY_LIMIT)
+    );
+    let (status, answer) = env.form(&big).await;
+    assert_eq!((status, answer["code"].as_i64()), (413, Some(10000)));
+    let url = env.url("/api/laml", DEMO_ACCOUNT, DEMO_CONFERENCE, DEMO_CALLS[0]);
+    let (status, _) = env
+        .raw("DELETE", &url, Some((DEMO_ACCOUNT, DEMO_TOKEN)), "")
+        .await;
+    assert_eq!(status, 405);
+}
+
+#[tokio::test]
+async fn concurrent_updates_to_one_participant_lose_nothing() {
+    let env = env().await;
+    let client = Arc::new(env.client.clone());
+    let fields: [fn(bool) -> UpdateParticipantRequest; 4] = [
+        |v| UpdateParticipantRequest {
+            muted: Some(v),
+            ..Default::default()
+        },
+        |v| UpdateParticipantRequest {
+            hold: Some(v),
+            ..Default::default()
+        },
+        |v| UpdateParticipantRequest {
+            end_conference_on_exit: Some(v),
+            ..Default::default()
+        },
+        |v| UpdateParticipantRequest {
+            beep_on_exit: Some(v),
+            ..Default::default()
+        },
+    ];
+    let mut tasks = Vec::new();
+    for round in 0..25 {
+        for (i, make) in fields.iter().enumerate() {
+            let client = client.clone();
+            let body = make(round % 2 == 0 || i == 0);
+            tasks.push(tokio::spawn(async move {
+                client
+                    .participant(DEMO_CONFERENCE, DEMO_CALLS[0])
+                    .unwrap()
+                    .update(&body)
+                    .await
+                    .map(|_| ())
+            }));
+        }
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    // Each field's last write (round 24: true) survives alongside the others.
+    let state = env
+        .server
+        .fake
+        .participant(DEMO_ACCOUNT, DEMO_CONFERENCE, DEMO_CALLS[0])
+        .unwrap();
+    assert_eq!(
+        (
+            state.muted,
+            state.hold,
+            state.end_conference_on_exit,
+            state.beep_on_exit
+        ),
+        (true, true, true, true)
+    );
+
+    // Interleaved updates of different fields all persist.
+    let mut tasks = Vec::new();
+    for (i, make) in fields.iter().enumerate() {
+        let client = client.clone();
+        let body = make(i % 2 == 1);
+        tasks.push(tokio::spawn(async move {
+            client
+                .participant(DEMO_CONFERENCE, "alice")
+                .unwrap()
+                .update(&body)
+                .await
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    let state = env
+        .server
+        .fake
+        .participant(DEMO_ACCOUNT, DEMO_CONFERENCE, "alice")
+        .unwrap();
+    assert_eq!(
+        (
+            state.muted,
+            state.hold,
+            state.end_conference_on_exit,
+            state.beep_on_exit
+        ),
+        (false, true, false, true)
+    );
+}
+
+#[tokio::test]
+async fn the_fake_listens_on_loopback_only() {
+    let err = signalwire_participants_fake::start("0.0.0.0:0")
+        .await
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("loopback only"), "{err}");
+    let err = match Client::with_base_url("http://127.0.0.1:1/api/laml", DEMO_ACCOUNT, DEMO_TOKEN)
+        .unwrap()
+        .participant(DEMO_CONFERENCE, DEMO_CALLS[0])
+        .unwrap()
+        .retrieve()
+        .await
+    {
+        Err(Error::Transport(_)) => true,
+        other => panic!("{other:?}"),
+    };
+    assert!(err);
+}
