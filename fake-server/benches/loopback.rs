@@ -1,0 +1,82 @@
+//! End to end over loopback with keep-alive, against the fake: our client
+//! and, in the same run, a hand-written `reqwest` baseline making the same
+//! requests (`cargo bench -p signalwire-participants-fake --bench loopback`).
+//! Goal: our median at most 1.10 times the baseline's.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use signalwire_participants::Client;
+use signalwire_participants_fake::{DEMO_ACCOUNT, DEMO_CALLS, DEMO_CONFERENCE, DEMO_TOKEN};
+
+fn loopback(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let server = rt
+        .block_on(signalwire_participants_fake::start("127.0.0.1:0"))
+        .expect("the fake starts");
+    let base = server.demo().base_url;
+    let client = Client::with_base_url(&base, DEMO_ACCOUNT, DEMO_TOKEN).expect("a client");
+    let url = format!(
+        "{base}/2010-04-01/Accounts/{DEMO_ACCOUNT}/Conferences/{DEMO_CONFERENCE}/Participants/{}.json",
+        DEMO_CALLS[0]
+    );
+    // The floor for a reqwest-based client: the same request, hand-written.
+    let baseline = reqwest::Client::new();
+
+    let mut group = c.benchmark_group("loopback");
+    group.bench_function("update_mute/ours", |b| {
+        b.to_async(&rt).iter(|| async {
+            client
+                .participant(DEMO_CONFERENCE, DEMO_CALLS[0])
+                .unwrap()
+                .mute()
+                .await
+                .unwrap()
+        })
+    });
+    group.bench_function("update_mute/baseline_reqwest", |b| {
+        b.to_async(&rt).iter(|| async {
+            let resp = baseline
+                .post(&url)
+                .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
+                .header("accept", "application/json")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("Muted=true")
+                .send()
+                .await
+                .unwrap();
+            assert!(resp.status().is_success());
+            serde_json::from_slice::<serde_json::Value>(&resp.bytes().await.unwrap()).unwrap()
+        })
+    });
+    group.bench_function("retrieve/ours", |b| {
+        b.to_async(&rt).iter(|| async {
+            client
+                .participant(DEMO_CONFERENCE, DEMO_CALLS[0])
+                .unwrap()
+                .retrieve()
+                .await
+                .unwrap()
+        })
+    });
+    group.bench_function("retrieve/baseline_reqwest", |b| {
+        b.to_async(&rt).iter(|| async {
+            let resp = baseline
+                .get(&url)
+                .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
+                .header("accept", "application/json")
+                .send()
+                .await
+                .unwrap();
+            assert!(resp.status().is_success());
+            serde_json::from_slice::<serde_json::Value>(&resp.bytes().await.unwrap()).unwrap()
+        })
+    });
+    group.finish();
+    drop(server);
+}
+
+criterion_group!(benches, loopback);
+criterion_main!(benches);
