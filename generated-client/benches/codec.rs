@@ -9,10 +9,13 @@ use signalwire_participants::types::{Participant, UpdateParticipantRequest};
 const PATH: &str =
     "/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}.json";
 
-fn examples() -> (
+/// Named response bodies and named update bodies.
+type Examples = (
     Vec<(String, Vec<u8>)>,
     Vec<(String, UpdateParticipantRequest)>,
-) {
+);
+
+fn examples() -> Examples {
     let spec = participants_openapi::load_workspace_spec().expect("the spec lints");
     let op = spec
         .tree
