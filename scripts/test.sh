@@ -12,6 +12,12 @@ cargo fmt --all --check
 step "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "cargo doc (broken links and missing docs are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+
+step "benchmarks compile (they are run by hand: see BENCHMARKS.md)"
+cargo bench --workspace --no-run --locked --quiet
+
 step "external spec lint: Redocly CLI"
 bash scripts/redocly-lint.sh
 

@@ -38,7 +38,7 @@ impl std::error::Error for GenerateError {}
 /// - Builder interface: `client.update_participant().call_sid(..).body_map(..)`.
 /// - `ParticipantStatus` becomes a hand-written enum that keeps unknown values.
 /// - RFC 2822 dates become a hand-written type that parses leniently.
-/// - The generated `Client` carries a [`INNER_TYPE`] (the account it acts for).
+/// - The generated `Client` carries a `crate::ClientState` (the account it acts for).
 /// - The client crate must implement `ClientHooks` (it strips the
 ///   `api-version` header and checks bodies), so forgetting it fails to build.
 /// - Every type also derives `schemars::JsonSchema` (0.8), for the snapshots.
