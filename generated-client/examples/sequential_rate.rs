@@ -12,7 +12,10 @@ use signalwire_participants::Client;
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [base, account, token, conference, call, count] = args.as_slice() else {
-        return Err("usage: sequential_rate BASE_URL ACCOUNT_SID TOKEN CONFERENCE_SID CALL_SID COUNT".into());
+        return Err(
+            "usage: sequential_rate BASE_URL ACCOUNT_SID TOKEN CONFERENCE_SID CALL_SID COUNT"
+                .into(),
+        );
     };
     let count: u32 = count.parse()?;
     let client = Client::with_base_url(base, account, token.as_str())?;
