@@ -155,7 +155,7 @@ mod tests {
         });
         assert_eq!(
             to_yaml(&v),
-            "method: POST\nheaders:\n  a: \"1\"\n  b: \"x: y\"\nlist:\n  - Muted: \"true\"\n  - Hold: \"false\"\nempty: {}\nnone: []\ntext: |\n  line one\n  line two\nn: ~"
+            "method: POST\nheaders:\n  a: \"1\"\n  b: \"x: y\"\nlist:\n  - Muted: \"true\"\n  - Hold: \"false\"\nempty: {}\nnone: []\ntext: |\n  line one\n  line two\n\"n\": ~"
         );
     }
 
