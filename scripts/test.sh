@@ -24,5 +24,8 @@ bash scripts/redocly-lint.sh
 step "cargo xtask regen --check (the snapshots match the spec)"
 cargo xtask regen --check
 
+step "official Python SDKs (twilio 9.x, signalwire 2.1.1) against the fake server"
+bash scripts/sdk-check.sh
+
 step "cargo test (every test, doctests included)"
 cargo test --workspace --locked

@@ -51,21 +51,24 @@ fn main() -> ExitCode {
 }
 
 /// Runs the fake server's binary through cargo (so this crate stays small).
+/// On Unix the xtask process becomes cargo, which becomes the server (cargo
+/// runs binaries with exec), so a caller that stops this process stops the
+/// server.
 fn serve(addr: &str) -> ExitCode {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = std::process::Command::new(cargo)
+    let mut command = std::process::Command::new(cargo);
+    command
         .current_dir(workspace_root())
-        .args([
-            "run",
-            "--quiet",
-            "--package",
-            "signalwire-participants-fake",
-            "--",
-            "--addr",
-            addr,
-        ])
-        .status();
-    match status {
+        .args(["run", "--quiet", "--package", "signalwire-participants-fake", "--", "--addr", addr]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt as _;
+        let err = command.exec();
+        eprintln!("cannot run cargo: {err}");
+        ExitCode::FAILURE
+    }
+    #[cfg(not(unix))]
+    match command.status() {
         Ok(s) if s.success() => ExitCode::SUCCESS,
         Ok(s) => ExitCode::from(u8::try_from(s.code().unwrap_or(1)).unwrap_or(1)),
         Err(e) => {

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Real third-party clients against the fake server: twilio-python 9.x and the
+# signalwire 2.1.1 package (twilio 6.54, sends `Muted=True`), each in its own
+# virtual environment under .tools/ (git-ignored), pinned by the files in
+# scripts/sdk/. Prints `N passed, M failed` last; fails if any call fails.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+venv() { # venv NAME REQUIREMENTS
+  local dir=".tools/$1" req="$2"
+  if [ ! -x "$dir/bin/python" ] || ! cmp -s "$req" "$dir/.installed-from"; then
+    echo "setting up $dir from $req"
+    rm -rf "$dir"
+    python3 -m venv "$dir"
+    "$dir/bin/pip" install --disable-pip-version-check --no-input --quiet -r "$req"
+    cp "$req" "$dir/.installed-from"
+  fi
+}
+venv venv-twilio9 scripts/sdk/requirements-twilio9.txt
+venv venv-signalwire scripts/sdk/requirements-signalwire.txt
+
+echo "building and starting the fake (cargo xtask serve)"
+cargo build --quiet --package signalwire-participants-fake
+out=$(mktemp)
+cargo xtask serve --addr 127.0.0.1:0 >"$out" &
+server=$!
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -f "$out"' EXIT
+for _ in $(seq 1 600); do
+  [ -s "$out" ] && break
+  kill -0 $server 2>/dev/null || { echo "the fake server exited before it was ready"; exit 1; }
+  sleep 0.1
+done
+demo=$(head -n 1 "$out")
+[ -n "$demo" ] || { echo "the fake server printed nothing"; exit 1; }
+
+passed=0 failed=0
+for sdk in twilio9 signalwire; do
+  python=".tools/venv-$sdk/bin/python"
+  set +e
+  "$python" scripts/sdk/sdk_check.py "$sdk" "$demo" | tee "$out.$sdk"
+  set -e
+  summary=$(tail -n 1 "$out.$sdk")
+  p=$(sed -n 's/^.*: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' <<<"$summary")
+  f=$(sed -n 's/^.*: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' <<<"$summary")
+  if [ -z "$p" ]; then p=0; f=$((f + 1)); fi
+  passed=$((passed + p)); failed=$((failed + ${f:-1}))
+  rm -f "$out.$sdk"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
