@@ -352,8 +352,12 @@ fn check_schema(schema: &Node, root: &Node, sink: &mut Sink, depth: usize) {
     if let Some(e) = schema.get("enum") {
         match &e.kind {
             Kind::Seq(values) if !values.is_empty() => {
+                let nullable = schema.get("nullable").and_then(Node::as_bool) == Some(true);
                 if let Some(t) = schema.get("type").and_then(Node::as_str) {
-                    for v in values {
+                    for v in values
+                        .iter()
+                        .filter(|v| !(nullable && matches!(v.kind, Kind::Null)))
+                    {
                         let fake_schema = Node {
                             pos: schema.pos,
                             kind: Kind::Map(vec![(

@@ -291,3 +291,25 @@ fn the_lint_never_panics_on_truncated_or_mutated_specs() {
         }
     }
 }
+
+#[test]
+fn a_null_enum_value_needs_nullable() {
+    let base = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid_minimal.yaml"),
+    )
+    .unwrap();
+    let with_enum = base.replace(
+        "        Muted:\n          type: boolean\n",
+        "        Muted:\n          type: boolean\n        Kind:\n          type: string\n          enum: [a, null]\n",
+    );
+    let report = lint("x.yaml", with_enum.as_bytes()).unwrap_err();
+    assert_eq!(
+        report.headlines(),
+        ["x.yaml:65:21: enum value is null, but the schema's type is string"]
+    );
+    let nullable = with_enum.replace(
+        "          enum: [a, null]\n",
+        "          nullable: true\n          enum: [a, null]\n",
+    );
+    assert!(lint("x.yaml", nullable.as_bytes()).is_ok());
+}

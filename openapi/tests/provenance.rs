@@ -86,7 +86,7 @@ fn sources_and_decisions_resolve() {
         "{sources} sources, {decisions} decisions"
     );
     // Every decision row is cited somewhere, except D18 (it is about all descriptions).
-    for n in 1..=17 {
+    for n in (1..=20).filter(|n| *n != 18) {
         let id = format!("D{n}");
         assert!(
             spec.text.contains(&format!("x-decision: {id}\n")),

@@ -57,9 +57,15 @@ fn main() -> ExitCode {
 fn serve(addr: &str) -> ExitCode {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = std::process::Command::new(cargo);
-    command
-        .current_dir(workspace_root())
-        .args(["run", "--quiet", "--package", "signalwire-participants-fake", "--", "--addr", addr]);
+    command.current_dir(workspace_root()).args([
+        "run",
+        "--quiet",
+        "--package",
+        "signalwire-participants-fake",
+        "--",
+        "--addr",
+        addr,
+    ]);
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt as _;
