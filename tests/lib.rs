@@ -177,46 +177,15 @@ pub fn spec() -> participants_openapi::Spec {
 const PATH: &str =
     "/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}.json";
 
-/// The update examples in the spec (the seeds' request examples), in spec order.
-pub fn update_examples() -> Vec<(String, Value)> {
+/// The named examples under `pointer` (relative to the update operation),
+/// each resolved through `$ref`, in spec order.
+fn update_operation_examples(pointer: &str) -> Vec<(String, Value)> {
     let spec = spec();
+    let operation = format!("/paths/{}/post{pointer}", PATH.replace('/', "~1"));
     let examples = spec
         .tree
-        .get("paths")
-        .and_then(|p| p.get(PATH))
-        .and_then(|p| p.get("post"))
-        .and_then(|o| o.get("requestBody"))
-        .and_then(|b| b.get("content"))
-        .and_then(|c| c.get("application/x-www-form-urlencoded"))
-        .and_then(|m| m.get("examples"))
-        .expect("the update operation has examples");
-    examples
-        .entries()
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.name.clone(),
-                v.get("value").expect("example value").to_json(),
-            )
-        })
-        .collect()
-}
-
-/// The response examples in the spec (the seeds' response examples), by
-/// the name the update operation gives them, in spec order.
-pub fn response_examples() -> Vec<(String, Value)> {
-    let spec = spec();
-    let examples = spec
-        .tree
-        .get("paths")
-        .and_then(|p| p.get(PATH))
-        .and_then(|p| p.get("post"))
-        .and_then(|o| o.get("responses"))
-        .and_then(|r| r.get("200"))
-        .and_then(|r| r.get("content"))
-        .and_then(|c| c.get("application/json"))
-        .and_then(|m| m.get("examples"))
-        .expect("the update operation has response examples");
+        .pointer(&operation)
+        .unwrap_or_else(|| panic!("the spec has no {operation}"));
     examples
         .entries()
         .iter()
@@ -229,6 +198,17 @@ pub fn response_examples() -> Vec<(String, Value)> {
             )
         })
         .collect()
+}
+
+/// The update examples in the spec (the seeds' request examples), in spec order.
+pub fn update_examples() -> Vec<(String, Value)> {
+    update_operation_examples("/requestBody/content/application~1x-www-form-urlencoded/examples")
+}
+
+/// The response examples in the spec (the seeds' response examples), by
+/// the name the update operation gives them, in spec order.
+pub fn response_examples() -> Vec<(String, Value)> {
+    update_operation_examples("/responses/200/content/application~1json/examples")
 }
 
 /// A response example by name.

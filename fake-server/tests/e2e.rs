@@ -13,9 +13,6 @@ use signalwire_participants_fake::{
     OTHER_CONFERENCE, OTHER_TOKEN, RunningFake,
 };
 
-const PATH: &str =
-    "/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}.json";
-
 struct Env {
     server: RunningFake,
     client: Client,
@@ -97,21 +94,6 @@ impl Env {
     }
 }
 
-fn update_examples(spec: &participants_openapi::Spec) -> Vec<(String, Value)> {
-    let examples = spec
-        .tree
-        .pointer(&format!(
-            "/paths/{}/post/requestBody/content/application~1x-www-form-urlencoded/examples",
-            PATH.replace('/', "~1")
-        ))
-        .unwrap();
-    examples
-        .entries()
-        .iter()
-        .map(|(k, v)| (k.name.clone(), v.get("value").unwrap().to_json()))
-        .collect()
-}
-
 #[tokio::test]
 async fn every_seed_update_example_is_applied_and_read_back() {
     let env = env().await;
@@ -119,7 +101,7 @@ async fn every_seed_update_example_is_applied_and_read_back() {
         .client
         .participant(DEMO_CONFERENCE, DEMO_CALLS[0])
         .unwrap();
-    for (name, mut example) in update_examples(&env.spec) {
+    for (name, mut example) in participants_shapes::update_examples() {
         // The seeds coach a call of their own conference; ours is bob.
         if let Some(coached) = example.get_mut("CallSidToCoach") {
             *coached = json!(DEMO_CALLS[1]);
