@@ -24,6 +24,14 @@ fn loopback(c: &mut Criterion) {
     );
     // The floor for a reqwest-based client: the same request, hand-written.
     let baseline = reqwest::Client::new();
+    // The same floor with the settings our client always has (timeouts, user
+    // agent): separates the cost of those settings from the cost of our layer.
+    let baseline_same_settings = reqwest::Client::builder()
+        .connect_timeout(signalwire_participants::DEFAULT_CONNECT_TIMEOUT)
+        .timeout(signalwire_participants::DEFAULT_TIMEOUT)
+        .user_agent(signalwire_participants::USER_AGENT)
+        .build()
+        .expect("a reqwest client");
 
     let mut group = c.benchmark_group("loopback");
     group.bench_function("update_mute/ours", |b| {
@@ -39,6 +47,21 @@ fn loopback(c: &mut Criterion) {
     group.bench_function("update_mute/baseline_reqwest", |b| {
         b.to_async(&rt).iter(|| async {
             let resp = baseline
+                .post(&url)
+                .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
+                .header("accept", "application/json")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("Muted=true")
+                .send()
+                .await
+                .unwrap();
+            assert!(resp.status().is_success());
+            serde_json::from_slice::<serde_json::Value>(&resp.bytes().await.unwrap()).unwrap()
+        })
+    });
+    group.bench_function("update_mute/baseline_reqwest_same_settings", |b| {
+        b.to_async(&rt).iter(|| async {
+            let resp = baseline_same_settings
                 .post(&url)
                 .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
                 .header("accept", "application/json")

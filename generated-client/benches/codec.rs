@@ -25,6 +25,22 @@ fn codec(c: &mut Criterion) {
             })
         });
     }
+    c.bench_function("validate/participant_ids", |b| {
+        b.iter(|| {
+            signalwire_participants::parse_account_sid(std::hint::black_box(
+                "b3877c40-da60-4998-90ad-b792e98472af",
+            ))
+            .unwrap();
+            signalwire_participants::parse_conference_sid(std::hint::black_box(
+                "b3877c40-da60-4998-90ad-b792e98472ae",
+            ))
+            .unwrap();
+            signalwire_participants::parse_call_sid(std::hint::black_box(
+                "b3877c40-da60-4998-90ad-b792e98472ca",
+            ))
+            .unwrap()
+        })
+    });
     for (name, body) in &updates {
         c.bench_function(&format!("encode/{name}"), |b| {
             b.iter(|| {
