@@ -21,7 +21,7 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $count 
 ours=() theirs=()
 for r in $(seq 1 "$rounds"); do
   a=$(target/release/examples/sequential_rate "$base" "$account" "$token" "$conference" "$call" "$count")
-  b=$(.tools/venv-twilio9/bin/python scripts/sdk/twilio_rate.py "$demo" "$count")
+  b=$(SDK_CHECK_DEMO="$demo" .tools/venv-twilio9/bin/python scripts/sdk/twilio_rate.py "$count")
   echo "round $r: $a"
   echo "round $r: $b"
   ours+=("$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["per_second"])' "$a")")

@@ -37,7 +37,7 @@ passed=0 failed=0
 for sdk in twilio9 signalwire; do
   python=".tools/venv-$sdk/bin/python"
   set +e
-  "$python" scripts/sdk/sdk_check.py "$sdk" "$demo" | tee "$out.$sdk"
+  SDK_CHECK_DEMO="$demo" "$python" scripts/sdk/sdk_check.py "$sdk" | tee "$out.$sdk"
   set -e
   summary=$(tail -n 1 "$out.$sdk")
   p=$(sed -n 's/^.*: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' <<<"$summary")

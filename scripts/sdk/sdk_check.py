@@ -2,11 +2,13 @@
 would talk to SignalWire, and checks that every call succeeds and that the
 state read back matches what was set.
 
-Usage: python sdk_check.py {twilio9|signalwire} DEMO_JSON
-(DEMO_JSON is the first line `cargo xtask serve` prints.)
+Usage: SDK_CHECK_DEMO=DEMO_JSON python sdk_check.py {twilio9|signalwire}
+(DEMO_JSON is the first line `cargo xtask serve` prints; it holds the demo
+token, so it travels in the environment, not on the command line.)
 """
 
 import json
+import os
 import sys
 import traceback
 
@@ -35,7 +37,7 @@ def make_client(sdk, demo):
 
 
 def main():
-    sdk, demo = sys.argv[1], json.loads(sys.argv[2])
+    sdk, demo = sys.argv[1], json.loads(os.environ["SDK_CHECK_DEMO"])
     client = make_client(sdk, demo)
     conference = demo["conference_sid"]
     alice, bob, supervisor = demo["call_sids"]

@@ -1,11 +1,12 @@
 """Sequential requests per second of twilio-python 9.x against a server:
 the same update (mute) our client's sequential_rate example makes.
 
-Usage: python twilio_rate.py DEMO_JSON COUNT
+Usage: SDK_CHECK_DEMO=DEMO_JSON python twilio_rate.py COUNT
 Prints one JSON line: {"client": ..., "requests": N, "seconds": S, "per_second": R}.
 """
 
 import json
+import os
 import sys
 import time
 
@@ -13,7 +14,7 @@ from twilio.rest import Client
 
 
 def main():
-    demo, count = json.loads(sys.argv[1]), int(sys.argv[2])
+    demo, count = json.loads(os.environ["SDK_CHECK_DEMO"]), int(sys.argv[1])
     client = Client(demo["account_sid"], demo["auth_token"])
     client.api.base_url = demo["base_url"]
     participant = client.conferences(demo["conference_sid"]).participants(demo["call_sids"][0])
