@@ -78,6 +78,8 @@ fn rebuild(
 ) -> reqwest::Response {
     headers.remove(reqwest::header::CONTENT_LENGTH);
     headers.remove(reqwest::header::CONTENT_ENCODING);
+    // Only this client sets the marker; a server cannot.
+    headers.remove(PLAIN_TEXT_MARKER);
     if plain_text {
         headers.insert(
             reqwest::header::CONTENT_TYPE,
