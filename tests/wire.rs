@@ -391,9 +391,20 @@ async fn odd_values_do_not_fail_a_response() {
     assert_eq!((updated.raw(), updated.instant()), ("yesterday-ish", None));
     assert_eq!(parsed.muted, None);
     assert_eq!(parsed.call_sid, None);
+    // A field this version does not know is kept, not dropped.
+    assert_eq!(
+        parsed.extra.get("brand_new_field"),
+        Some(&json!({"nested": [1, 2, 3]}))
+    );
+    assert_eq!(parsed.extra.len(), 1);
 
     rec.respond_json(200, &json!({}));
-    assert_eq!(p.retrieve().await.unwrap(), Default::default());
+    let empty = p.retrieve().await.unwrap();
+    assert_eq!(serde_json::to_value(&empty).unwrap(), json!({}));
+    assert_eq!(
+        (empty.status, empty.date_created, empty.extra.len()),
+        (None, None, 0)
+    );
 }
 
 #[tokio::test]

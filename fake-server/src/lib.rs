@@ -582,6 +582,7 @@ fn to_wire(path: &ParticipantPath, p: &ParticipantState) -> types::Participant {
             "/api/laml/2010-04-01/Accounts/{}/Conferences/{}/Participants/{}.json",
             path.account, path.conference, p.call_sid
         )),
+        extra: Default::default(),
     }
 }
 
