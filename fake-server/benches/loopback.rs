@@ -7,6 +7,32 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use signalwire_participants::Client;
 use signalwire_participants_fake::{DEMO_ACCOUNT, DEMO_CALLS, DEMO_CONFERENCE, DEMO_TOKEN};
 
+/// The floor for a reqwest-based client: the update, hand-written.
+async fn baseline_mute(http: &reqwest::Client, url: &str) -> serde_json::Value {
+    let request = http
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("Muted=true");
+    send(request).await
+}
+
+/// The floor for a reqwest-based client: the retrieve, hand-written.
+async fn baseline_retrieve(http: &reqwest::Client, url: &str) -> serde_json::Value {
+    send(http.get(url)).await
+}
+
+/// What both baseline requests share: credentials, `Accept`, a JSON decode.
+async fn send(request: reqwest::RequestBuilder) -> serde_json::Value {
+    let resp = request
+        .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success());
+    serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap()
+}
+
 fn loopback(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -45,34 +71,12 @@ fn loopback(c: &mut Criterion) {
         })
     });
     group.bench_function("update_mute/baseline_reqwest", |b| {
-        b.to_async(&rt).iter(|| async {
-            let resp = baseline
-                .post(&url)
-                .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
-                .header("accept", "application/json")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body("Muted=true")
-                .send()
-                .await
-                .unwrap();
-            assert!(resp.status().is_success());
-            serde_json::from_slice::<serde_json::Value>(&resp.bytes().await.unwrap()).unwrap()
-        })
+        b.to_async(&rt)
+            .iter(|| async { baseline_mute(&baseline, &url).await })
     });
     group.bench_function("update_mute/baseline_reqwest_same_settings", |b| {
-        b.to_async(&rt).iter(|| async {
-            let resp = baseline_same_settings
-                .post(&url)
-                .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
-                .header("accept", "application/json")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body("Muted=true")
-                .send()
-                .await
-                .unwrap();
-            assert!(resp.status().is_success());
-            serde_json::from_slice::<serde_json::Value>(&resp.bytes().await.unwrap()).unwrap()
-        })
+        b.to_async(&rt)
+            .iter(|| async { baseline_mute(&baseline_same_settings, &url).await })
     });
     group.bench_function("retrieve/ours", |b| {
         b.to_async(&rt).iter(|| async {
@@ -85,17 +89,8 @@ fn loopback(c: &mut Criterion) {
         })
     });
     group.bench_function("retrieve/baseline_reqwest", |b| {
-        b.to_async(&rt).iter(|| async {
-            let resp = baseline
-                .get(&url)
-                .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
-                .header("accept", "application/json")
-                .send()
-                .await
-                .unwrap();
-            assert!(resp.status().is_success());
-            serde_json::from_slice::<serde_json::Value>(&resp.bytes().await.unwrap()).unwrap()
-        })
+        b.to_async(&rt)
+            .iter(|| async { baseline_retrieve(&baseline, &url).await })
     });
     group.finish();
     drop(server);
