@@ -23,10 +23,13 @@ pub const ENV_PROJECT_ID: &str = "SIGNALWIRE_PROJECT_ID";
 pub const ENV_API_TOKEN: &str = "SIGNALWIRE_API_TOKEN";
 
 /// What the generated `Client` carries besides its HTTP client: the account
-/// it acts for. It holds no secret.
+/// it acts for, and the HTTP client [`ClientConfig::build`] made, which every
+/// request is sent through (so that its redirect policy holds even for a
+/// `Client` assembled by hand around another `reqwest::Client`).
 #[derive(Clone, Debug)]
 pub struct ClientState {
     pub(crate) account_sid: String,
+    pub(crate) http: reqwest::Client,
 }
 
 /// Why a [`Client`] could not be built. Never contains a token.
@@ -273,7 +276,8 @@ impl ClientConfig {
     }
 
     /// Builds the client. Every request it makes carries HTTP Basic
-    /// credentials in a header marked sensitive.
+    /// credentials in a header marked sensitive, and no redirect is ever
+    /// followed (see [`Error::Redirect`](crate::Error::Redirect)).
     pub fn build(self) -> Result<Client, ConfigError> {
         let encoded = base64::engine::general_purpose::STANDARD
             .encode(format!("{}:{}", self.username, self.password.0));
@@ -291,15 +295,16 @@ impl ClientConfig {
             .user_agent(self.user_agent)
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
+            // A redirect would turn an update into a GET, or replay it to
+            // another host: the hooks turn every 3xx into an error instead.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(ConfigError::Http)?;
-        Ok(Client::new_with_client(
-            &self.base_url,
-            http,
-            ClientState {
-                account_sid: self.username,
-            },
-        ))
+        let state = ClientState {
+            account_sid: self.username,
+            http: http.clone(),
+        };
+        Ok(Client::new_with_client(&self.base_url, http, state))
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::hooks::RedirectedRequest;
 use crate::types;
 
 /// The header the client adds to an error answer whose body was not the
@@ -36,7 +37,18 @@ pub enum Error {
         /// The start of the body, as text.
         body: String,
     },
-    /// The server answered a status the API does not use (1xx, 3xx).
+    /// The server answered with a redirect (3xx). The client never follows
+    /// one: nothing was sent to the `Location`, and an update was not applied
+    /// by the configured server.
+    Redirect {
+        /// The HTTP status (301, 302, 303, 307, 308...).
+        status: u16,
+        /// The `Location` the server named, if any.
+        location: Option<String>,
+        /// Whether the refused request was an update (a POST).
+        was_update: bool,
+    },
+    /// The server answered a status the API does not use (1xx).
     UnexpectedStatus {
         /// The HTTP status.
         status: u16,
@@ -80,6 +92,7 @@ impl Error {
             Error::Transport(e) => !(e.is_builder() || e.is_redirect()),
             Error::InvalidArgument { .. }
             | Error::InvalidResponse { .. }
+            | Error::Redirect { .. }
             | Error::UnexpectedStatus { .. } => false,
         }
     }
@@ -88,7 +101,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::UnexpectedStatus { status } => Some(*status),
+            Error::UnexpectedStatus { status } | Error::Redirect { status, .. } => Some(*status),
             Error::Transport(e) => e.status().map(|s| s.as_u16()),
             Error::InvalidArgument { .. } | Error::InvalidResponse { .. } => None,
         }
@@ -112,11 +125,7 @@ impl Error {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let reason = reqwest::StatusCode::from_u16(self.status)
-            .ok()
-            .and_then(|s| s.canonical_reason())
-            .unwrap_or("");
-        write!(f, "HTTP {} {reason}", self.status)?;
+        write!(f, "HTTP {} {}", self.status, reason(self.status))?;
         if let Some(code) = self.code {
             write!(f, ", error {code}")?;
         }
@@ -154,6 +163,22 @@ impl fmt::Display for Error {
                     "the answer is not a participant ({reason}); it begins: {body}"
                 )
             }
+            Error::Redirect {
+                status,
+                location,
+                was_update,
+            } => {
+                write!(f, "the server answered HTTP {status} {}", reason(*status))?;
+                match location {
+                    Some(l) => write!(f, ", redirecting to {}", l.escape_debug())?,
+                    None => f.write_str(" without a Location")?,
+                }
+                f.write_str("; redirects are never followed, so nothing was sent there")?;
+                if *was_update {
+                    f.write_str(", and the update was not applied by the configured server")?;
+                }
+                Ok(())
+            }
             Error::UnexpectedStatus { status } => write!(
                 f,
                 "the server answered HTTP {status}, which this API does not use"
@@ -169,6 +194,14 @@ impl std::error::Error for Error {
             _ => None,
         }
     }
+}
+
+/// The reason phrase of a status, or nothing for an unknown one.
+fn reason(status: u16) -> &'static str {
+    reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("")
 }
 
 /// The start of a body as text, cut on a character boundary.
@@ -205,6 +238,17 @@ impl From<progenitor_client::Error<types::Error>> for Error {
             E::InvalidResponsePayload(bytes, e) => Error::InvalidResponse {
                 reason: e.to_string(),
                 body: preview(&bytes),
+            },
+            E::UnexpectedResponse(r) if r.status().is_redirection() => Error::Redirect {
+                status: r.status().as_u16(),
+                location: r
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned()),
+                was_update: r
+                    .extensions()
+                    .get::<RedirectedRequest>()
+                    .is_some_and(|m| m.0 == reqwest::Method::POST),
             },
             E::UnexpectedResponse(r) => Error::UnexpectedStatus {
                 status: r.status().as_u16(),

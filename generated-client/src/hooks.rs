@@ -4,12 +4,15 @@
 //! - The generator adds an `api-version` header to every request; neither
 //!   provider asks for it and the official SDKs do not send it: removed.
 //! - `Coaching=true` without `CallSidToCoach` is refused before sending.
+//! - Requests go out through the HTTP client `ClientConfig::build` made,
+//!   which never follows a redirect; a 3xx answer is tagged with the
+//!   request's method so that the error can say whether an update was lost.
 //! - An error answer whose body is not the provider's JSON error object (an
 //!   HTML 502 from a proxy, a truncated body) is wrapped into one, keeping the
 //!   status and the text, so it becomes a typed, retryable-aware error
 //!   instead of a JSON decoding failure.
 
-use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
+use progenitor_client::{ClientHooks, Error, OperationInfo};
 
 use crate::error::{PLAIN_TEXT_MARKER, preview};
 use crate::{Client, ClientState, types};
@@ -32,8 +35,13 @@ impl ClientHooks<ClientState> for Client {
         request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = self.client().execute(request).await?;
+        let method = request.method().clone();
+        let mut response = self.inner.http.execute(request).await?;
         let status = response.status();
+        if status.is_redirection() {
+            response.extensions_mut().insert(RedirectedRequest(method));
+            return Ok(response);
+        }
         if !(status.is_client_error() || status.is_server_error()) {
             return Ok(response);
         }
@@ -53,6 +61,10 @@ impl ClientHooks<ClientState> for Client {
         Ok(rebuild(status, version, headers, body, true))
     }
 }
+
+/// The method of a request that was answered with a redirect.
+#[derive(Clone, Debug)]
+pub(crate) struct RedirectedRequest(pub(crate) reqwest::Method);
 
 /// The most of an error body the client reads; the rest is dropped.
 const ERROR_BODY_CAP: usize = 64 * 1024;

@@ -84,6 +84,15 @@
 //! the fields the caller set, booleans as `true`/`false`; a label in the
 //! path percent-encoded (`%20` for a space). No `api-version` header.
 //!
+//! # Redirects
+//!
+//! No redirect is ever followed, not even a GET to the same host: a 3xx
+//! answer fails the call with [`Error::Redirect`], which names the status and
+//! the `Location`. Nothing is sent to that location, so an update answered
+//! with a redirect was not applied (and never silently became a GET). The
+//! rule holds for the helpers and the generated builders alike, because every
+//! request goes out through the HTTP client [`ClientConfig::build`] made.
+//!
 //! # The generated API
 //!
 //! The generated builders stay available for anything the helpers do not
