@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value, json};
-use signalwire_participants::types::{self, UpdateParticipantRequest};
+use signalwire_participants::types::UpdateParticipantRequest;
 use signalwire_participants::{Client, Error};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -60,15 +60,10 @@ pub fn workspace_root() -> PathBuf {
 pub fn all() -> Result<Vec<Artifact>, String> {
     let spec = participants_openapi::load_workspace_spec().map_err(|d| d.to_string())?;
     let code = participants_openapi::generate(&spec).map_err(|e| e.to_string())?;
-    let mut out = vec![
-        Artifact {
-            name: "rust_surface".into(),
-            body: participants_openapi::surface(&code)?,
-        },
-        schema::<types::UpdateParticipantRequest>("schema_update_participant_request"),
-        schema::<types::Participant>("schema_participant"),
-        schema::<types::Error>("schema_error"),
-    ];
+    let mut out = vec![Artifact {
+        name: "rust_surface".into(),
+        body: participants_openapi::surface(&code)?,
+    }];
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -76,15 +71,6 @@ pub fn all() -> Result<Vec<Artifact>, String> {
     out.extend(runtime.block_on(wire_artifacts())?);
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
-}
-
-fn schema<T: schemars::JsonSchema>(name: &str) -> Artifact {
-    let schema = schemars::schema_for!(T);
-    let value = serde_json::to_value(schema).unwrap_or(Value::Null);
-    Artifact {
-        name: name.into(),
-        body: to_yaml(&value),
-    }
 }
 
 /// Queued answers: status, content type, body.

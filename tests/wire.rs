@@ -208,66 +208,76 @@ async fn a_label_is_percent_encoded_in_the_path() {
     }
 }
 
+/// The message for a value the spec's pattern refuses: the parameter, and
+/// the shapes the spec's description gives.
+fn refused(parameter: &str) -> String {
+    let spec = participants_shapes::spec();
+    let schema = spec
+        .tree
+        .pointer(&format!("/components/schemas/{parameter}/description"))
+        .and_then(|d| d.as_str().map(str::to_string))
+        .unwrap();
+    let text = schema.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut chars = text.trim_end_matches('.').chars();
+    let first = chars.next().unwrap().to_lowercase().to_string();
+    format!("invalid {parameter}: expected {first}{}", chars.as_str())
+}
+
+/// A retrieve through the generated builder, its error converted with `?`.
+async fn builder_retrieve(client: &Client, account: &str, conference: &str, call: &str) -> Error {
+    client
+        .retrieve_participant()
+        .account_sid(account)
+        .conference_sid(conference)
+        .call_sid(call)
+        .send()
+        .await
+        .unwrap_err()
+        .into()
+}
+
+/// An update through the generated builder, its error converted with `?`.
+async fn builder_update(client: &Client, body: UpdateParticipantRequest) -> Error {
+    client
+        .update_participant()
+        .account_sid(ACCOUNT)
+        .conference_sid(CONFERENCE)
+        .call_sid(CALL)
+        .body(body)
+        .send()
+        .await
+        .unwrap_err()
+        .into()
+}
+
 #[tokio::test]
 async fn path_changing_ids_are_refused_before_sending() {
     let mut rec = recorder();
     let client = client(&rec);
-    for (bad, reason) in [
-        (
-            "..\\..\\x",
-            "`..\\\\..\\\\x` contains `\\`, which would change the request path",
-        ),
-        (
-            "a/b",
-            "`a/b` contains `/`, which would change the request path",
-        ),
-        ("..", "`..` is a relative path segment, not a participant"),
-        (".", "`.` is a relative path segment, not a participant"),
-        (
-            "line\nbreak",
-            "`line\\nbreak` contains the control character U+000A",
-        ),
-        ("", "it is empty"),
-    ] {
-        let err = client.participant(CONFERENCE, bad).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            format!("invalid CallSid: {reason}"),
-            "{bad:?}"
+    let too_long = "x".repeat(129);
+    for bad in ["..\\..\\x", "a/b", "..", ".", "line\nbreak", "", &too_long] {
+        let helper = client.participant(CONFERENCE, bad).unwrap_err();
+        assert_eq!(helper.to_string(), refused("CallSid"), "{bad:?}");
+        assert!(
+            matches!(&helper, Error::InvalidArgument { parameter, .. } if parameter == "CallSid")
         );
-        assert!(matches!(&err, Error::InvalidArgument { parameter, .. } if parameter == "CallSid"));
-        assert!(!err.is_retryable());
+        assert!(!helper.is_retryable());
+        // The generated builder refuses the same value with the same error.
+        let raw = builder_retrieve(&client, ACCOUNT, CONFERENCE, bad).await;
+        assert_eq!(raw.to_string(), helper.to_string(), "{bad:?}");
     }
-    let long = "x".repeat(129);
-    assert!(client.participant(CONFERENCE, &long).is_err());
     assert!(client.participant(CONFERENCE, &"x".repeat(128)).is_ok());
 
     let err = client.participant("not-a-conference", CALL).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "invalid ConferenceSid: `not-a-conference` is neither a UUID (SignalWire) nor a Twilio SID (`CF` and 32 hex digits)"
-    );
+    assert_eq!(err.to_string(), refused("ConferenceSid"));
+    let raw = builder_retrieve(&client, ACCOUNT, "not-a-conference", CALL).await;
+    assert_eq!(raw.to_string(), err.to_string());
     let err = client
         .participant_in_account("AC123", CONFERENCE, CALL)
         .unwrap_err();
-    assert!(
-        err.to_string().starts_with("invalid AccountSid: `AC123`"),
-        "{err}"
-    );
-
-    // The generated builder refuses the same values on its own.
-    let raw = client
-        .retrieve_participant()
-        .account_sid(ACCOUNT)
-        .conference_sid(CONFERENCE)
-        .call_sid("..\\..\\x")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(
-        raw.to_string(),
-        "Invalid Request: conversion to `CallSid` for call_sid failed"
-    );
+    assert_eq!(err.to_string(), refused("AccountSid"));
+    let raw = builder_retrieve(&client, "AC123", CONFERENCE, CALL).await;
+    assert_eq!(raw.to_string(), err.to_string());
     assert_nothing_was_sent(&mut rec, &client).await;
 }
 
@@ -285,22 +295,16 @@ async fn coaching_without_a_call_to_coach_is_refused_before_sending() {
         err.to_string(),
         "invalid CallSidToCoach: it is required when Coaching is true"
     );
-
-    // Through the generated builder, the request hook refuses it.
-    let raw = client
-        .update_participant()
-        .account_sid(ACCOUNT)
-        .conference_sid(CONFERENCE)
-        .call_sid(CALL)
-        .body(lonely_coach)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(
-        Error::from(raw).to_string(),
-        "invalid request: invalid CallSidToCoach: it is required when Coaching is true"
+    assert!(
+        matches!(&err, Error::InvalidArgument { parameter, .. } if parameter == "CallSidToCoach")
     );
+    // Through the generated builder: the same error.
+    let raw = builder_update(&client, lonely_coach).await;
+    assert_eq!(raw.to_string(), err.to_string());
     assert_nothing_was_sent(&mut rec, &client).await;
+
+    let err = UpdateParticipantRequest::coach("nobody").unwrap_err();
+    assert_eq!(err.to_string(), refused("CallSidToCoach"));
 
     // With the call to coach, it goes out.
     rec.respond_json(200, &response_example("coach"));
@@ -314,22 +318,58 @@ async fn coaching_without_a_call_to_coach_is_refused_before_sending() {
 }
 
 #[tokio::test]
-async fn relative_or_odd_urls_are_refused_before_sending() {
+async fn relative_or_odd_urls_are_refused_before_sending_on_every_path() {
     let mut rec = recorder();
     let client = client(&rec);
     let p = client.participant(CONFERENCE, CALL).unwrap();
+    let relative_hold = UpdateParticipantRequest {
+        hold: Some(true),
+        hold_url: Some("/hold.mp3".into()),
+        ..Default::default()
+    };
+    let ftp = UpdateParticipantRequest {
+        announce_url: Some("ftp://x/a.wav".into()),
+        ..Default::default()
+    };
+    let no_host = UpdateParticipantRequest {
+        wait_url: Some("https:".into()),
+        ..Default::default()
+    };
+    for (body, message) in [
+        (
+            relative_hold,
+            "invalid HoldUrl: `/hold.mp3` is not an absolute URL (relative URL without a base)",
+        ),
+        (
+            ftp,
+            "invalid AnnounceUrl: `ftp://x/a.wav` is a ftp URL; use http or https",
+        ),
+        (
+            no_host,
+            "invalid WaitUrl: `https:` is not an absolute URL (empty host)",
+        ),
+    ] {
+        let helper = p.update(&body).await.unwrap_err();
+        assert_eq!(helper.to_string(), message);
+        let raw = builder_update(&client, body).await;
+        assert_eq!(raw.to_string(), message);
+    }
     let err = p.hold_with_music("/hold.mp3").await.unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "invalid HoldUrl: `/hold.mp3` is not an absolute URL (relative URL without a base)"
-    );
-    let err = p
-        .update(&UpdateParticipantRequest::announce("ftp://x/a.wav"))
+    assert!(err.to_string().starts_with("invalid HoldUrl: "), "{err}");
+    // The builder's own field setters go through the same hook.
+    let raw: Error = client
+        .update_participant()
+        .account_sid(ACCOUNT)
+        .conference_sid(CONFERENCE)
+        .call_sid(CALL)
+        .body_map(|b| b.hold(true).hold_url(Some("hold.mp3".to_string())))
+        .send()
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .into();
     assert_eq!(
-        err.to_string(),
-        "invalid AnnounceUrl: `ftp://x/a.wav` is a ftp URL; use http or https"
+        raw.to_string(),
+        "invalid HoldUrl: `hold.mp3` is not an absolute URL (relative URL without a base)"
     );
     assert_nothing_was_sent(&mut rec, &client).await;
 

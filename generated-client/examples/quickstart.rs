@@ -98,7 +98,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .hold_with_music("http://www.your-application.com/hold")
             .await?,
     );
-    show("resume", &agent.resume().await?);
+    let resume = UpdateParticipantRequest {
+        hold: Some(false),
+        ..Default::default()
+    };
+    show("resume", &agent.update(&resume).await?);
 
     println!("3. The supervisor coaches the agent (only the agent hears them).");
     show(

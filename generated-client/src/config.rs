@@ -1,12 +1,17 @@
-//! Building a [`Client`]: where it talks to, as whom, and how patiently.
+//! Building a [`Client`]: where it talks to, as whom, and how patiently
+//! (progenitor takes a ready `reqwest::Client`; these constructors make it).
 
-use std::fmt;
 use std::time::Duration;
 
 use base64::Engine as _;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use secrecy::ExposeSecret as _;
 
 use crate::Client;
+
+/// A secret (API token or auth token): never shown by `Debug`, wiped from
+/// memory when dropped.
+pub use secrecy::SecretString as Secret;
 
 /// The default time allowed to open a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -33,15 +38,17 @@ pub struct ClientState {
 }
 
 /// Why a [`Client`] could not be built. Never contains a token.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// An environment variable [`Client::from_env`] needs is not set (or is empty).
+    #[error("environment variable {variable} is not set")]
     MissingEnv {
         /// The variable's name.
         variable: &'static str,
     },
     /// The SignalWire space name is not a valid host label.
+    #[error("invalid SignalWire space `{space}`: {reason}")]
     InvalidSpace {
         /// The space as given.
         space: String,
@@ -49,6 +56,7 @@ pub enum ConfigError {
         reason: &'static str,
     },
     /// The base URL cannot be used.
+    #[error("invalid base URL `{url}`: {reason}")]
     InvalidBaseUrl {
         /// The URL as given, with any user information removed.
         url: String,
@@ -56,6 +64,7 @@ pub enum ConfigError {
         reason: String,
     },
     /// A user name or secret cannot be put in a Basic `Authorization` header.
+    #[error("invalid {which}: {reason}")]
     InvalidCredential {
         /// Which one: `username` or `password`.
         which: &'static str,
@@ -63,59 +72,8 @@ pub enum ConfigError {
         reason: &'static str,
     },
     /// The HTTP client could not be built (TLS set-up, for example).
-    Http(reqwest::Error),
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConfigError::MissingEnv { variable } => {
-                write!(f, "environment variable {variable} is not set")
-            }
-            ConfigError::InvalidSpace { space, reason } => {
-                write!(f, "invalid SignalWire space `{space}`: {reason}")
-            }
-            ConfigError::InvalidBaseUrl { url, reason } => {
-                write!(f, "invalid base URL `{url}`: {reason}")
-            }
-            ConfigError::InvalidCredential { which, reason } => {
-                write!(f, "invalid {which}: {reason}")
-            }
-            ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ConfigError::Http(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
-/// A secret (API token or auth token) that never shows in `Debug` output.
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret.
-    pub fn new(secret: impl Into<String>) -> Self {
-        Secret(secret.into())
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
-
-impl<S: Into<String>> From<S> for Secret {
-    fn from(s: S) -> Self {
-        Secret::new(s)
-    }
+    #[error("cannot build the HTTP client: {0}")]
+    Http(#[source] reqwest::Error),
 }
 
 /// Everything needed to build a [`Client`], with defaults that can be changed.
@@ -175,8 +133,7 @@ impl ClientConfig {
         username: &str,
         password: impl Into<Secret>,
     ) -> Result<Self, ConfigError> {
-        let base = check_base_url(base_url)?;
-        Self::new(base, username, password.into())
+        Self::new(check_base_url(base_url)?, username, password.into())
     }
 
     /// A SignalWire space from `SIGNALWIRE_SPACE`, `SIGNALWIRE_PROJECT_ID` and
@@ -205,42 +162,28 @@ impl ClientConfig {
                 .filter(|v| !v.is_empty())
                 .ok_or(ConfigError::MissingEnv { variable })
         };
-        let space = get(ENV_SPACE)?;
-        let project = get(ENV_PROJECT_ID)?;
-        let token = get(ENV_API_TOKEN)?;
+        let (space, project, token) = (get(ENV_SPACE)?, get(ENV_PROJECT_ID)?, get(ENV_API_TOKEN)?);
         Self::signalwire(&space, &project, token)
     }
 
     fn new(base_url: String, username: &str, password: Secret) -> Result<Self, ConfigError> {
-        if username.is_empty() {
-            return Err(ConfigError::InvalidCredential {
-                which: "username",
-                reason: "it is empty",
-            });
+        let refuse = |which, reason| Err(ConfigError::InvalidCredential { which, reason });
+        for (which, value) in [
+            ("username", username),
+            ("password", password.expose_secret()),
+        ] {
+            if value.is_empty() {
+                return refuse(which, "it is empty");
+            }
+            if value.chars().any(char::is_control) {
+                return refuse(which, "it contains a control character");
+            }
         }
         if username.contains(':') {
-            return Err(ConfigError::InvalidCredential {
-                which: "username",
-                reason: "it contains `:`, which Basic authentication cannot carry",
-            });
-        }
-        if username.chars().any(char::is_control) {
-            return Err(ConfigError::InvalidCredential {
-                which: "username",
-                reason: "it contains a control character",
-            });
-        }
-        if password.0.is_empty() {
-            return Err(ConfigError::InvalidCredential {
-                which: "password",
-                reason: "it is empty",
-            });
-        }
-        if password.0.chars().any(char::is_control) {
-            return Err(ConfigError::InvalidCredential {
-                which: "password",
-                reason: "it contains a control character",
-            });
+            return refuse(
+                "username",
+                "it contains `:`, which Basic authentication cannot carry",
+            );
         }
         Ok(ClientConfig {
             base_url,
@@ -279,19 +222,13 @@ impl ClientConfig {
     /// credentials in a header marked sensitive, and no redirect is ever
     /// followed (see [`Error::Redirect`](crate::Error::Redirect)).
     pub fn build(self) -> Result<Client, ConfigError> {
-        let encoded = base64::engine::general_purpose::STANDARD
-            .encode(format!("{}:{}", self.username, self.password.0));
-        let mut auth = HeaderValue::from_str(&format!("Basic {encoded}")).map_err(|_| {
-            ConfigError::InvalidCredential {
-                which: "password",
-                reason: "it cannot be sent in a header",
-            }
-        })?;
+        let credentials = format!("{}:{}", self.username, self.password.expose_secret());
+        let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
+        let mut auth = HeaderValue::from_str(&format!("Basic {encoded}"))
+            .expect("base64 text is always a valid header value");
         auth.set_sensitive(true);
-        let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, auth);
         let http = reqwest::Client::builder()
-            .default_headers(headers)
+            .default_headers(HeaderMap::from_iter([(AUTHORIZATION, auth)]))
             .user_agent(self.user_agent)
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
@@ -308,76 +245,70 @@ impl ClientConfig {
     }
 }
 
+/// `NAME` or `NAME.signalwire.com` to the space's host, refusing anything
+/// that would put another host (or a path) into the URL.
 fn signalwire_host(space: &str) -> Result<String, ConfigError> {
     let trimmed = space.trim().to_ascii_lowercase();
     let name = trimmed.strip_suffix(".signalwire.com").unwrap_or(&trimmed);
-    let invalid = |reason| ConfigError::InvalidSpace {
-        space: space.escape_debug().to_string(),
-        reason,
-    };
-    if name.is_empty() {
-        return Err(invalid("it is empty"));
+    let host = format!("{name}.signalwire.com");
+    // One DNS label, and the URL parser must find exactly this host.
+    let parsed = url::Url::parse(&format!("https://{host}/")).ok();
+    if name.is_empty()
+        || name.contains('.')
+        || name.starts_with('-')
+        || name.ends_with('-')
+        || parsed.and_then(|u| u.host_str().map(|h| h == host)) != Some(true)
+    {
+        return Err(ConfigError::InvalidSpace {
+            space: space.escape_debug().to_string(),
+            reason: "use only the space's name, as in NAME.signalwire.com",
+        });
     }
-    if name.len() > 63 {
-        return Err(invalid("it is longer than 63 characters"));
-    }
-    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(invalid(
-            "use only the space's name (letters, digits and `-`), as in NAME.signalwire.com",
-        ));
-    }
-    if name.starts_with('-') || name.ends_with('-') {
-        return Err(invalid("it cannot start or end with `-`"));
-    }
-    Ok(format!("{name}.signalwire.com"))
+    Ok(host)
 }
 
+/// An absolute https URL (or http on loopback) with no credentials, query
+/// or fragment, without its trailing `/`.
 fn check_base_url(base_url: &str) -> Result<String, ConfigError> {
     let parsed = url::Url::parse(base_url.trim());
-    let shown = match &parsed {
-        Ok(u) => {
-            let mut u = u.clone();
-            let _ = u.set_username("");
-            let _ = u.set_password(None);
-            u.to_string()
+    let problem = match &parsed {
+        Err(e) => e.to_string(),
+        Ok(u) if !u.username().is_empty() || u.password().is_some() => {
+            "credentials do not belong in the URL; pass them as arguments".into()
         }
-        Err(_) => base_url.escape_debug().to_string(),
+        Ok(u) if u.query().is_some() || u.fragment().is_some() => {
+            "a base URL has no query or fragment".into()
+        }
+        Ok(u) if u.scheme() == "https" || (u.scheme() == "http" && is_loopback(u)) => {
+            return Ok(u.as_str().trim_end_matches('/').to_string());
+        }
+        Ok(u) if u.scheme() == "http" => {
+            "plain http is allowed only for loopback hosts (127.0.0.1, ::1, localhost); use https"
+                .into()
+        }
+        Ok(u) => format!(
+            "the scheme must be https (or http on loopback), not {}",
+            u.scheme()
+        ),
     };
-    let invalid = |reason: String| ConfigError::InvalidBaseUrl {
-        url: shown.clone(),
-        reason,
-    };
-    let url = parsed.map_err(|e| invalid(e.to_string()))?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid(
-            "credentials do not belong in the URL; pass them as arguments".into(),
-        ));
+    // Show the URL without any user information: it may hold a secret.
+    let url = parsed.map_or(base_url.escape_debug().to_string(), |mut u| {
+        let _ = (u.set_username(""), u.set_password(None));
+        u.to_string()
+    });
+    Err(ConfigError::InvalidBaseUrl {
+        url,
+        reason: problem,
+    })
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost" || d.ends_with(".localhost"),
+        None => false,
     }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid("a base URL has no query or fragment".into()));
-    }
-    match url.scheme() {
-        "https" => {}
-        "http" => {
-            let loopback = match url.host() {
-                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-                Some(url::Host::Domain(d)) => d == "localhost" || d.ends_with(".localhost"),
-                None => false,
-            };
-            if !loopback {
-                return Err(invalid(
-                    "plain http is allowed only for loopback hosts (127.0.0.1, ::1, localhost); use https".into(),
-                ));
-            }
-        }
-        other => {
-            return Err(invalid(format!(
-                "the scheme must be https (or http on loopback), not {other}"
-            )));
-        }
-    }
-    Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
 impl Client {

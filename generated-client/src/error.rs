@@ -1,10 +1,8 @@
-//! One error type for every call, with the provider's error body when
-//! there is one and a plain-text fallback when there is not.
-
-use std::fmt;
+//! One error type for every call: progenitor's errors, turned into what a
+//! caller acts on (which argument, which provider code, retry or not).
 
 use crate::hooks::RedirectedRequest;
-use crate::types;
+use crate::{spec_facts, types};
 
 /// The header the client adds to an error answer whose body was not the
 /// provider's JSON error object (an HTML page from a proxy, say), after
@@ -15,10 +13,11 @@ pub(crate) const PLAIN_TEXT_MARKER: &str = "x-signalwire-participants-plain-text
 const BODY_PREVIEW: usize = 512;
 
 /// Anything that can go wrong with a call.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A value was refused before any request was made.
+    #[error("invalid {parameter}: {reason}")]
     InvalidArgument {
         /// The parameter or form field, as the API names it (`CallSid`, `HoldUrl`).
         parameter: String,
@@ -26,20 +25,17 @@ pub enum Error {
         reason: String,
     },
     /// The server answered with an error status (4xx or 5xx).
+    #[error("the server refused the request: {0}")]
     Api(Box<ApiError>),
-    /// The request could not be sent, or the answer could not be read:
-    /// connection refused or reset, timeout, TLS, a body cut short.
-    Transport(reqwest::Error),
-    /// The server answered success, but the body is not a participant.
-    InvalidResponse {
-        /// What the decoder found wrong.
-        reason: String,
-        /// The start of the body, as text.
-        body: String,
-    },
     /// The server answered with a redirect (3xx). The client never follows
     /// one: nothing was sent to the `Location`, and an update was not applied
     /// by the configured server.
+    #[error(
+        "the server answered HTTP {status} {}, {}; redirects are never followed, so nothing was sent there{}",
+        reason(*.status),
+        .location.as_ref().map_or("without a Location".into(), |l| format!("redirecting to {}", l.escape_debug())),
+        if *.was_update { ", and the update was not applied by the configured server" } else { "" }
+    )]
     Redirect {
         /// The HTTP status (301, 302, 303, 307, 308...).
         status: u16,
@@ -48,7 +44,21 @@ pub enum Error {
         /// Whether the refused request was an update (a POST).
         was_update: bool,
     },
+    /// The request could not be sent, or the answer could not be read:
+    /// connection refused or reset, timeout, TLS, a body cut short (the
+    /// cause is the error's `source()`).
+    #[error("the request failed: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// The server answered success, but the body is not a participant.
+    #[error("the answer is not a participant ({reason}); it begins: {body}")]
+    InvalidResponse {
+        /// What the decoder found wrong.
+        reason: String,
+        /// The start of the body, as text.
+        body: String,
+    },
     /// The server answered a status the API does not use (1xx).
+    #[error("the server answered HTTP {status}, which this API does not use")]
     UnexpectedStatus {
         /// The HTTP status.
         status: u16,
@@ -56,7 +66,14 @@ pub enum Error {
 }
 
 /// An error answer from the server.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error(
+    "HTTP {status} {}{}{}{}",
+    reason(*.status),
+    .code.map(|c| format!(", error {c}")).unwrap_or_default(),
+    .message.as_ref().map(|m| format!("{}: {m}", if *.plain_text { " (the body was not JSON)" } else { "" })).unwrap_or_default(),
+    .more_info.as_ref().map(|m| format!(" (see {m})")).unwrap_or_default()
+)]
 #[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
@@ -71,29 +88,29 @@ pub struct ApiError {
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
     /// Whether the body was plain text (or HTML) rather than the provider's JSON.
     pub plain_text: bool,
+    /// progenitor's verdict on the status (408, 429, 502, 503, 504).
+    retryable: bool,
 }
 
 impl ApiError {
-    /// Whether asking again later may succeed: 408, 429 and every 5xx.
+    /// Whether asking again later may succeed: 408, 429, 502, 503 and 504.
     pub fn is_retryable(&self) -> bool {
-        self.status == 408 || self.status == 429 || self.status >= 500
+        self.retryable
     }
 }
 
 impl Error {
     /// Whether the same call may succeed if tried again later: 408, 429,
-    /// 5xx answers, and connection failures or timeouts. Updates set state
-    /// rather than add to it, so retrying one is safe.
+    /// 502, 503 and 504 answers, and connection failures, timeouts and
+    /// bodies cut short. Every operation sets state or reads it, so
+    /// repeating one is safe.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => e.is_retryable(),
-            // Connection refused or reset, timeouts, bodies cut short; not a
-            // request that could not even be built, or a redirect loop.
-            Error::Transport(e) => !(e.is_builder() || e.is_redirect()),
-            Error::InvalidArgument { .. }
-            | Error::InvalidResponse { .. }
-            | Error::Redirect { .. }
-            | Error::UnexpectedStatus { .. } => false,
+            // progenitor's verdict for a failed exchange, extended to a body
+            // cut short: the same request can simply be made again.
+            Error::Transport(_) => true,
+            _ => false,
         }
     }
 
@@ -115,83 +132,17 @@ impl Error {
         }
     }
 
-    pub(crate) fn invalid(parameter: &str, reason: impl Into<String>) -> Self {
+    /// A value a generated type refused: names the parameter and the shapes
+    /// the spec accepts for it (its description).
+    pub(crate) fn refused(schema: &str) -> Self {
+        let shapes = spec_facts::ACCEPTED_SHAPES
+            .iter()
+            .find(|(name, _)| *name == schema);
         Error::InvalidArgument {
-            parameter: parameter.to_string(),
-            reason: reason.into(),
-        }
-    }
-}
-
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {} {}", self.status, reason(self.status))?;
-        if let Some(code) = self.code {
-            write!(f, ", error {code}")?;
-        }
-        match (&self.message, self.plain_text) {
-            (Some(m), true) => write!(f, " (the body was not JSON): {m}")?,
-            (Some(m), false) => write!(f, ": {m}")?,
-            (None, _) => {}
-        }
-        if let Some(more) = &self.more_info {
-            write!(f, " (see {more})")?;
-        }
-        Ok(())
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::InvalidArgument { parameter, reason } => {
-                write!(f, "invalid {parameter}: {reason}")
-            }
-            Error::Api(e) => write!(f, "the server refused the request: {e}"),
-            Error::Transport(e) => {
-                write!(f, "the request failed: {e}")?;
-                let mut source = std::error::Error::source(e);
-                while let Some(s) = source {
-                    write!(f, ": {s}")?;
-                    source = s.source();
-                }
-                Ok(())
-            }
-            Error::InvalidResponse { reason, body } => {
-                write!(
-                    f,
-                    "the answer is not a participant ({reason}); it begins: {body}"
-                )
-            }
-            Error::Redirect {
-                status,
-                location,
-                was_update,
-            } => {
-                write!(f, "the server answered HTTP {status} {}", reason(*status))?;
-                match location {
-                    Some(l) => write!(f, ", redirecting to {}", l.escape_debug())?,
-                    None => f.write_str(" without a Location")?,
-                }
-                f.write_str("; redirects are never followed, so nothing was sent there")?;
-                if *was_update {
-                    f.write_str(", and the update was not applied by the configured server")?;
-                }
-                Ok(())
-            }
-            Error::UnexpectedStatus { status } => write!(
-                f,
-                "the server answered HTTP {status}, which this API does not use"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Transport(e) => Some(e),
-            _ => None,
+            parameter: schema.to_string(),
+            reason: shapes
+                .map_or("it does not match the spec", |(_, r)| r)
+                .to_string(),
         }
     }
 }
@@ -217,8 +168,30 @@ pub(crate) fn preview(bytes: &[u8]) -> String {
 impl From<progenitor_client::Error<types::Error>> for Error {
     fn from(e: progenitor_client::Error<types::Error>) -> Self {
         use progenitor_client::Error as E;
+        let retryable = e.is_retryable();
         match e {
-            E::InvalidRequest(reason) | E::Custom(reason) => Error::invalid("request", reason),
+            // A builder setter's conversion: "conversion to `CallSid` for call_sid failed".
+            E::InvalidRequest(text) if text.starts_with("conversion to `") => {
+                let schema = text.split('`').nth(1).unwrap_or_default();
+                match text.split_once("failed: ") {
+                    Some((_, why)) => Error::InvalidArgument {
+                        parameter: schema.to_string(),
+                        reason: why.to_string(),
+                    },
+                    None => Error::refused(schema),
+                }
+            }
+            // The request hook's refusals: "invalid HoldUrl: why".
+            E::InvalidRequest(text) | E::Custom(text) => {
+                let (parameter, reason) = text
+                    .strip_prefix("invalid ")
+                    .and_then(|t| t.split_once(": "))
+                    .unwrap_or(("request", &text));
+                Error::InvalidArgument {
+                    parameter: parameter.to_string(),
+                    reason: reason.to_string(),
+                }
+            }
             E::CommunicationError(e) | E::InvalidUpgrade(e) | E::ResponseBodyError(e) => {
                 Error::Transport(e)
             }
@@ -233,6 +206,7 @@ impl From<progenitor_client::Error<types::Error>> for Error {
                     more_info: body.more_info,
                     details: body.details,
                     plain_text,
+                    retryable,
                 }))
             }
             E::InvalidResponsePayload(bytes, e) => Error::InvalidResponse {

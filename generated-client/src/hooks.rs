@@ -1,9 +1,14 @@
 //! What every request goes through, whichever API the caller uses (the
-//! [`ParticipantRef`](crate::ParticipantRef) methods or the generated builders).
+//! [`ParticipantRef`](crate::ParticipantRef) methods or the generated
+//! builders): the one place for the checks a generator cannot make.
 //!
 //! - The generator adds an `api-version` header to every request; neither
 //!   provider asks for it and the official SDKs do not send it: removed.
-//! - `Coaching=true` without `CallSidToCoach` is refused before sending.
+//! - A form field the spec declares `format: uri` must be an absolute http(s)
+//!   URL (the providers refuse anything else with error 21402), except an
+//!   empty `WaitUrl`, which Twilio reads as silence (D5).
+//! - `Coaching=true` without `CallSidToCoach` is refused (D6: OpenAPI 3.0
+//!   cannot say "required when").
 //! - Requests go out through the HTTP client `ClientConfig::build` made,
 //!   which never follows a redirect; a 3xx answer is tagged with the
 //!   request's method so that the error can say whether an update was lost.
@@ -13,9 +18,10 @@
 //!   instead of a JSON decoding failure.
 
 use progenitor_client::{ClientHooks, Error, OperationInfo};
+use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 
 use crate::error::{PLAIN_TEXT_MARKER, preview};
-use crate::{Client, ClientState, types};
+use crate::{Client, ClientState, spec_facts, types};
 
 impl ClientHooks<ClientState> for Client {
     async fn pre<E>(
@@ -25,7 +31,7 @@ impl ClientHooks<ClientState> for Client {
     ) -> Result<(), Error<E>> {
         request.headers_mut().remove("api-version");
         if let Some(body) = request.body().and_then(reqwest::Body::as_bytes) {
-            check_form_body(body).map_err(Error::InvalidRequest)?;
+            check_form(body).map_err(Error::InvalidRequest)?;
         }
         Ok(())
     }
@@ -45,20 +51,29 @@ impl ClientHooks<ClientState> for Client {
         if !(status.is_client_error() || status.is_server_error()) {
             return Ok(response);
         }
-        let headers = response.headers().clone();
+        let mut headers = response.headers().clone();
         let version = response.version();
-        let bytes = read_capped(response).await?;
-        if serde_json::from_slice::<types::Error>(&bytes).is_ok() {
-            return Ok(rebuild(status, version, headers, bytes, false));
+        let mut body = response.bytes().await?.to_vec();
+        // Only this client sets the marker; a server cannot.
+        headers.remove(PLAIN_TEXT_MARKER);
+        if serde_json::from_slice::<types::Error>(&body).is_err() {
+            let text = preview(&body);
+            let wrapped = types::Error {
+                status: Some(i64::from(status.as_u16())),
+                message: (!text.is_empty()).then_some(text),
+                ..Default::default()
+            };
+            body = serde_json::to_vec(&wrapped).unwrap_or_default();
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            headers.insert(PLAIN_TEXT_MARKER, HeaderValue::from_static("1"));
         }
-        let text = preview(&bytes);
-        let wrapped = types::Error {
-            status: Some(i64::from(status.as_u16())),
-            message: (!text.is_empty()).then_some(text),
-            ..Default::default()
-        };
-        let body = serde_json::to_vec(&wrapped).unwrap_or_default();
-        Ok(rebuild(status, version, headers, body, true))
+        headers.remove(CONTENT_LENGTH);
+        headers.remove(CONTENT_ENCODING);
+        let mut rebuilt = http::Response::new(body);
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        Ok(reqwest::Response::from(rebuilt))
     }
 }
 
@@ -66,57 +81,16 @@ impl ClientHooks<ClientState> for Client {
 #[derive(Clone, Debug)]
 pub(crate) struct RedirectedRequest(pub(crate) reqwest::Method);
 
-/// The most of an error body the client reads; the rest is dropped.
-const ERROR_BODY_CAP: usize = 64 * 1024;
-
-async fn read_capped(mut response: reqwest::Response) -> reqwest::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        let room = ERROR_BODY_CAP - bytes.len();
-        bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if bytes.len() == ERROR_BODY_CAP {
-            break;
-        }
-    }
-    Ok(bytes)
-}
-
-fn rebuild(
-    status: reqwest::StatusCode,
-    version: reqwest::Version,
-    mut headers: reqwest::header::HeaderMap,
-    body: Vec<u8>,
-    plain_text: bool,
-) -> reqwest::Response {
-    headers.remove(reqwest::header::CONTENT_LENGTH);
-    headers.remove(reqwest::header::CONTENT_ENCODING);
-    // Only this client sets the marker; a server cannot.
-    headers.remove(PLAIN_TEXT_MARKER);
-    if plain_text {
-        headers.insert(
-            reqwest::header::CONTENT_TYPE,
-            reqwest::header::HeaderValue::from_static("application/json"),
-        );
-        headers.insert(
-            PLAIN_TEXT_MARKER,
-            reqwest::header::HeaderValue::from_static("1"),
-        );
-    }
-    let mut response = http::Response::new(body);
-    *response.status_mut() = status;
-    *response.version_mut() = version;
-    *response.headers_mut() = headers;
-    reqwest::Response::from(response)
-}
-
-/// Refuses a form body that sets `Coaching=true` without `CallSidToCoach`.
-pub(crate) fn check_form_body(body: &[u8]) -> Result<(), String> {
-    let mut coaching = false;
-    let mut coached = false;
+/// The form checks: `Err("invalid FIELD: why")`, the text the error
+/// conversion reads the parameter back from.
+fn check_form(body: &[u8]) -> Result<(), String> {
+    let (mut coaching, mut coached) = (false, false);
     for (key, value) in url::form_urlencoded::parse(body) {
         match key.as_ref() {
             "Coaching" => coaching = value.eq_ignore_ascii_case("true"),
             "CallSidToCoach" => coached = !value.is_empty(),
+            "WaitUrl" if value.is_empty() => {}
+            field if spec_facts::URI_FIELDS.contains(&field) => check_url(field, &value)?,
             _ => {}
         }
     }
@@ -124,4 +98,18 @@ pub(crate) fn check_form_body(body: &[u8]) -> Result<(), String> {
         return Err("invalid CallSidToCoach: it is required when Coaching is true".into());
     }
     Ok(())
+}
+
+fn check_url(field: &str, value: &str) -> Result<(), String> {
+    let shown = value.escape_debug();
+    match url::Url::parse(value) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(()),
+        Ok(u) => Err(format!(
+            "invalid {field}: `{shown}` is a {} URL; use http or https",
+            u.scheme()
+        )),
+        Err(e) => Err(format!(
+            "invalid {field}: `{shown}` is not an absolute URL ({e})"
+        )),
+    }
 }

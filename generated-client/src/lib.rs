@@ -97,9 +97,33 @@
 //!
 //! The generated builders stay available for anything the helpers do not
 //! cover ([`Client::update_participant`], [`Client::retrieve_participant`],
-//! [`types`]); the same checks on the wire apply to them, but their errors
-//! are progenitor's ([`progenitor_client::Error`]), convertible with `?`
-//! into [`Error`].
+//! [`types`]). Every check runs in the request hook both paths share, so the
+//! builders refuse exactly what the helpers refuse, before anything is sent:
+//! ids that do not match the spec's patterns, a relative or non-http(s)
+//! `HoldUrl`/`AnnounceUrl`/`WaitUrl` (an empty `WaitUrl` means silence and
+//! is allowed), and `Coaching=true` without `CallSidToCoach`. Their errors are
+//! progenitor's ([`progenitor_client::Error`]); `?` turns them into [`Error`],
+//! the same value the helpers return.
+//!
+//! ```
+//! use signalwire_participants::{Client, Error, types::UpdateParticipantRequest};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::twilio("AC0123456789abcdef0123456789abcdef", "token")?;
+//! let sent = client
+//!     .update_participant()
+//!     .account_sid("AC0123456789abcdef0123456789abcdef")
+//!     .conference_sid("CF0123456789abcdef0123456789abcdef")
+//!     .call_sid("agent one")
+//!     .body(UpdateParticipantRequest { hold: Some(true), hold_url: Some("/hold.mp3".into()), ..Default::default() })
+//!     .send()
+//!     .await;
+//! let err = Error::from(sent.unwrap_err());
+//! assert_eq!(err.to_string(), "invalid HoldUrl: `/hold.mp3` is not an absolute URL (relative URL without a base)");
+//! # Ok(())
+//! # }
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(run()).unwrap();
+//! ```
 
 #![warn(missing_docs)]
 
@@ -119,21 +143,8 @@ pub use config::{
     ClientConfig, ClientState, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
     ENV_API_TOKEN, ENV_PROJECT_ID, ENV_SPACE, Secret, USER_AGENT,
 };
-pub use date::{Rfc2822Date, parse_lenient as parse_rfc2822_lenient};
+pub use date::Rfc2822Date;
 pub use error::{ApiError, Error};
-pub use generated::{Client, ClientInfo, ResponseValue, builder, types};
-pub use participant::{
-    ParticipantRef, check_update, parse_account_sid, parse_call_sid, parse_call_sid_to_coach,
-    parse_conference_sid,
-};
+pub use generated::{Client, ClientInfo, ResponseValue, builder, spec_facts, types};
+pub use participant::ParticipantRef;
 pub use status::ParticipantStatus;
-
-/// Whether `s` is a UUID in its 8-4-4-4-12 hexadecimal form.
-pub(crate) fn check_uuid(s: &str) -> bool {
-    let groups: Vec<&str> = s.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
-}

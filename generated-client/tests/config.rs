@@ -33,19 +33,25 @@ fn signalwire_space_becomes_the_laml_base_url() {
 
 #[test]
 fn bad_space_names_are_refused_with_the_reason() {
-    for (space, message) in [
-        ("", "invalid SignalWire space ``: it is empty"),
-        (
-            "evil.com/x",
-            "invalid SignalWire space `evil.com/x`: use only the space's name (letters, digits and `-`), as in NAME.signalwire.com",
-        ),
-        (
-            "-x",
-            "invalid SignalWire space `-x`: it cannot start or end with `-`",
-        ),
+    for space in [
+        "",
+        "evil.com/x",
+        "evil.com",
+        "-x",
+        "x-",
+        "a b",
+        "a:80",
+        "x@evil.com",
+        "x/y",
     ] {
         let err = Client::signalwire(space, "p", TOKEN).unwrap_err();
-        assert_eq!(err.to_string(), message);
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "invalid SignalWire space `{space}`: use only the space's name, as in NAME.signalwire.com"
+            ),
+            "{space:?}"
+        );
     }
 }
 
@@ -186,5 +192,8 @@ fn no_secret_in_debug_output() {
     assert!(shown.contains("\"authorization\": Sensitive"), "{shown}");
     let config = ClientConfig::twilio("AC0123456789abcdef0123456789abcdef", TOKEN).unwrap();
     assert_no_secret(&format!("{config:?}"));
-    assert_eq!(format!("{:?}", Secret::new(TOKEN)), "Secret(<redacted>)");
+    assert_eq!(
+        format!("{:?}", Secret::from(TOKEN)),
+        "SecretBox<str>([REDACTED])"
+    );
 }

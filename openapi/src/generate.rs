@@ -41,7 +41,6 @@ impl std::error::Error for GenerateError {}
 /// - The generated `Client` carries a `crate::ClientState` (the account it acts for).
 /// - The client crate must implement `ClientHooks` (it strips the
 ///   `api-version` header and checks bodies), so forgetting it fails to build.
-/// - Every type also derives `schemars::JsonSchema` (0.8), for the snapshots.
 pub fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     let status_impls = [TypeImpl::FromStr, TypeImpl::Display].into_iter();
@@ -51,7 +50,6 @@ pub fn settings() -> GenerationSettings {
         .with_tag(TagStyle::Merged)
         .with_hooks(HooksMode::Expected)
         .with_inner_type(INNER_TYPE.parse().expect("a Rust path is a token stream"))
-        .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")
         .with_replacement("ParticipantStatus", STATUS_TYPE, status_impls)
         .with_conversion(rfc2822_schema(), DATE_TYPE, date_impls);
@@ -125,6 +123,59 @@ fn request_body_schemas(doc: &Value) -> Vec<String> {
     out
 }
 
+/// What the hand-written layer reads from the spec instead of restating it:
+/// the shapes each patterned schema accepts (its description, for error
+/// messages) and which form fields are URLs (`format: uri`).
+fn facts(view: &openapiv3::OpenAPI) -> proc_macro2::TokenStream {
+    use openapiv3::{SchemaKind, Type, VariantOrUnknownOrEmpty};
+    let schemas = view.components.iter().flat_map(|c| &c.schemas);
+    let mut shapes = Vec::new();
+    let mut uri_fields = std::collections::BTreeSet::new();
+    for (name, schema) in schemas {
+        let Some(schema) = schema.as_item() else {
+            continue;
+        };
+        let describe = || schema.schema_data.description.as_deref().unwrap_or(name);
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if s.pattern.is_some() => {
+                // "A SignalWire ... digits)." becomes "expected a SignalWire ... digits)".
+                let text = describe().split_whitespace().collect::<Vec<_>>().join(" ");
+                let mut chars = text.trim_end_matches('.').chars();
+                let first = chars.next().map(|c| c.to_lowercase().to_string());
+                shapes.push((
+                    name.clone(),
+                    format!("expected {}{}", first.unwrap_or_default(), chars.as_str()),
+                ));
+            }
+            SchemaKind::Type(Type::Object(o)) => {
+                for (field, prop) in &o.properties {
+                    let is_uri = prop.as_item().is_some_and(|p| {
+                        matches!(&p.schema_kind,
+                        SchemaKind::Type(Type::String(s)) if matches!(&s.format,
+                            VariantOrUnknownOrEmpty::Unknown(f) if f == "uri"))
+                    });
+                    if is_uri {
+                        uri_fields.insert(field.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let (names, texts): (Vec<_>, Vec<_>) = shapes.into_iter().unzip();
+    quote::quote! {
+        /// Facts read from the spec when this code was generated, so that the
+        /// hand-written layer does not restate them.
+        pub mod spec_facts {
+            /// Each component schema with a `pattern`, and what a refused value
+            /// is told: the shapes the schema's description says it accepts.
+            pub const ACCEPTED_SHAPES: &[(&str, &str)] = &[#((#names, #texts)),*];
+            /// The fields of the spec's object schemas declared `format: uri`.
+            pub const URI_FIELDS: &[&str] = &[#(#uri_fields),*];
+        }
+    }
+}
+
 /// Generates the client code for a linted spec, formatted, with the preamble.
 pub fn generate(spec: &Spec) -> Result<String, GenerateError> {
     let view = generator_view(spec)?;
@@ -134,6 +185,8 @@ pub fn generate(spec: &Spec) -> Result<String, GenerateError> {
     }))
     .map_err(|_| GenerateError("progenitor panicked on this spec".into()))?
     .map_err(|e| GenerateError(e.to_string()))?;
+    let facts = facts(&view);
+    let tokens = quote::quote! { #tokens #facts };
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| GenerateError(format!("progenitor emitted invalid Rust: {e}")))?;
     Ok(format!("{PREAMBLE}\n\n{}", prettyplease::unparse(&file)))

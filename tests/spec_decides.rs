@@ -1,0 +1,123 @@
+//! The spec decides what the hand-written layer knows.
+//!
+//! Ids: the spec alone decides which ids the client accepts: for any string, the
+//! client takes it exactly when the pattern in `openapi/participants.yaml`
+//! matches it, read from the spec at test time and run by the same regex
+//! engine (regress) as the generated types. No hand-written rule adds to or
+//! takes from that verdict.
+
+use std::sync::LazyLock;
+
+use participants_shapes::{ACCOUNT, CALL, CONFERENCE};
+use proptest::prelude::*;
+use signalwire_participants::types::UpdateParticipantRequest;
+use signalwire_participants::{Client, ParticipantStatus, spec_facts};
+
+/// The spec's pattern for each id schema, read once.
+static PATTERNS: LazyLock<Vec<(&str, regress::Regex)>> = LazyLock::new(|| {
+    let spec = participants_shapes::spec();
+    ["AccountSid", "ConferenceSid", "CallSid", "CallSidToCoach"]
+        .into_iter()
+        .map(|schema| {
+            let text = spec
+                .tree
+                .pointer(&format!("/components/schemas/{schema}/pattern"))
+                .and_then(|p| p.as_str().map(str::to_string))
+                .unwrap_or_else(|| panic!("{schema} has no pattern in the spec"));
+            (schema, regress::Regex::new(&text).unwrap())
+        })
+        .collect()
+});
+
+fn pattern(schema: &str) -> &'static regress::Regex {
+    &PATTERNS.iter().find(|(name, _)| *name == schema).unwrap().1
+}
+
+/// Nothing is sent: the ids are checked before any request.
+static CLIENT: LazyLock<Client> =
+    LazyLock::new(|| Client::with_base_url("http://127.0.0.1:9", ACCOUNT, "token").unwrap());
+
+/// Strings near the shapes the patterns accept (UUIDs, prefixed SIDs,
+/// labels with odd characters), and arbitrary ones.
+fn candidate() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[0-9a-fA-FxX-]{30,40}",
+        "(AC|CF|CA|ac|XX)[0-9a-fA-Fg]{30,34}",
+        "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-fg]{11,13}",
+        "[a-z ./\\\\\\x00\\x1f\\x7f\u{e9}%+]{0,6}",
+        ".{120,135}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn the_path_ids_follow_the_specs_patterns(s in candidate()) {
+        let client = &*CLIENT;
+        let accepted = |r: Result<_, _>| r.is_ok();
+        prop_assert_eq!(
+            accepted(client.participant_in_account(&s, CONFERENCE, CALL)),
+            pattern("AccountSid").find(&s).is_some()
+        );
+        prop_assert_eq!(
+            accepted(client.participant(&s, CALL)),
+            pattern("ConferenceSid").find(&s).is_some()
+        );
+        prop_assert_eq!(
+            accepted(client.participant(CONFERENCE, &s)),
+            pattern("CallSid").find(&s).is_some()
+        );
+        prop_assert_eq!(
+            UpdateParticipantRequest::coach(&s).is_ok(),
+            pattern("CallSidToCoach").find(&s).is_some()
+        );
+    }
+}
+
+/// The open status enum's variants are the spec's enum values, in order,
+/// each kept by its own variant (and not as `Other`).
+#[test]
+fn the_status_variants_are_the_specs_enum() {
+    let spec = participants_shapes::spec();
+    let values: Vec<String> = spec
+        .tree
+        .pointer("/components/schemas/ParticipantStatus/enum")
+        .unwrap()
+        .to_json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    assert_eq!(values.len(), 8, "{values:?}");
+    for value in &values {
+        let status: ParticipantStatus = value.parse().unwrap();
+        assert!(!matches!(status, ParticipantStatus::Other(_)), "{value}");
+        assert_eq!(status.as_str(), value);
+    }
+}
+
+/// The form fields the request hook checks as URLs are the spec's
+/// `format: uri` properties.
+#[test]
+fn the_url_checks_follow_the_specs_formats() {
+    let spec = participants_shapes::spec();
+    let body = spec
+        .tree
+        .pointer("/components/schemas/UpdateParticipantRequest/properties")
+        .unwrap();
+    let uris: Vec<&str> = body
+        .entries()
+        .iter()
+        .filter(|(_, p)| p.get("format").and_then(|f| f.as_str()) == Some("uri"))
+        .map(|(k, _)| k.name.as_str())
+        .collect();
+    let mut facts = spec_facts::URI_FIELDS.to_vec();
+    facts.sort_unstable();
+    let mut uris = uris;
+    uris.sort_unstable();
+    assert_eq!(facts, uris);
+    assert_eq!(facts, ["AnnounceUrl", "HoldUrl", "WaitUrl"]);
+}
