@@ -11,6 +11,8 @@ fn main() {
     // The generator settings live in the `participants-openapi` build
     // dependency: changing them rebuilds it, which reruns this script.
     println!("cargo::rerun-if-changed={}", spec_path.display());
+    let reconciliation = spec_path.with_file_name(participants_openapi::RECONCILIATION);
+    println!("cargo::rerun-if-changed={}", reconciliation.display());
     println!("cargo::rerun-if-changed=build.rs");
 
     let spec = match participants_openapi::load(&spec_path, participants_openapi::SPEC_PATH) {

@@ -3,6 +3,8 @@
 # openapi/redocly/package-lock.json, installed into openapi/redocly/node_modules
 # (git-ignored) from the npm registry, with telemetry and update checks off.
 # Exits non-zero if the install fails or the lint reports any error.
+# Usage: bash scripts/redocly-lint.sh [FILE [REDOCLY-ARGS...]]
+#   (default FILE: openapi/participants.yaml)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -23,4 +25,6 @@ fi
 # lint opens no network connection at all.
 export REDOCLY_TELEMETRY=off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE=true REDOCLY_SUPPRESS_NOTIFICATIONS=true
-exec "$bin" lint openapi/participants.yaml --config redocly.yaml
+# The spec by default; another file (a test fixture) when one is given, and
+# any further arguments for Redocly (`--format=stylish`, say).
+exec "$bin" lint "${1:-openapi/participants.yaml}" --config redocly.yaml "${@:2}"

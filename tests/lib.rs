@@ -1,9 +1,10 @@
-//! Shared helpers for the wire and shape tests: a recording HTTP server in
-//! its own process on 127.0.0.1, and the seed examples read from the spec.
+//! Shared helpers for the workspace's cross-crate tests (this crate is
+//! test-only: nothing depends on it): a recording HTTP server in its own
+//! process on 127.0.0.1, the seed examples read from the spec, the spec's
+//! schemas as JSON Schema, and the listing of the generated Rust surface.
 
-pub mod artifacts;
-pub mod drift;
-pub mod yaml_text;
+#[path = "support/surface.rs"]
+pub mod surface;
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -20,6 +21,11 @@ pub const CONFERENCE: &str = "b3877c40-da60-4998-90ad-b792e98472ae";
 pub const CALL: &str = "b3877c40-da60-4998-90ad-b792e98472ca";
 /// The API token used in tests; it must never appear in any output.
 pub const TOKEN: &str = "PT-secret-token-4f1d9c";
+
+/// The `Authorization` value the test account and token make.
+pub fn expected_basic() -> String {
+    format!("Basic {}", STANDARD.encode(format!("{ACCOUNT}:{TOKEN}")))
+}
 
 /// The recording server, running as a child process.
 pub struct Recorder {
@@ -174,6 +180,62 @@ pub fn spec() -> participants_openapi::Spec {
     participants_openapi::load_workspace_spec().unwrap_or_else(|d| panic!("{d}"))
 }
 
+/// The spec's component schemas as JSON Schema, compiled once by boon:
+/// OpenAPI 3.0's `nullable: true` becomes a `null` alternative of `type`.
+pub struct SpecSchemas {
+    schemas: boon::Schemas,
+    compiled: std::collections::HashMap<String, boon::SchemaIndex>,
+}
+
+impl SpecSchemas {
+    /// Compiles the named component schemas of the workspace's spec (boon's
+    /// regex engine has no lookahead, so not every pattern the generated
+    /// code checks with regress compiles here: the answers' schemas do).
+    pub fn new(names: &[&str]) -> Self {
+        fn nullable_to_json_schema(value: &mut Value) {
+            if let Value::Object(map) = value {
+                if map.remove("nullable") == Some(Value::Bool(true))
+                    && let Some(Value::String(t)) = map.get("type").cloned()
+                {
+                    map.insert("type".into(), serde_json::json!([t, "null"]));
+                }
+                map.values_mut().for_each(nullable_to_json_schema);
+            } else if let Value::Array(items) = value {
+                items.iter_mut().for_each(nullable_to_json_schema);
+            }
+        }
+        let mut doc = spec().tree.to_json();
+        nullable_to_json_schema(&mut doc);
+        let (mut compiler, mut schemas) = (boon::Compiler::new(), boon::Schemas::new());
+        compiler
+            .add_resource("http://spec.invalid/participants.json", doc)
+            .unwrap();
+        let compiled = names
+            .iter()
+            .map(|name| {
+                let at =
+                    format!("http://spec.invalid/participants.json#/components/schemas/{name}");
+                let index = compiler
+                    .compile(&at, &mut schemas)
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                (name.to_string(), index)
+            })
+            .collect();
+        SpecSchemas { schemas, compiled }
+    }
+
+    /// Checks `value` against the component schema `name`.
+    pub fn validate(&self, name: &str, value: &Value) -> Result<(), String> {
+        let index = self
+            .compiled
+            .get(name)
+            .unwrap_or_else(|| panic!("no schema {name}"));
+        self.schemas
+            .validate(value, *index)
+            .map_err(|e| format!("{e:#}"))
+    }
+}
+
 const PATH: &str =
     "/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}.json";
 
@@ -190,8 +252,7 @@ fn update_operation_examples(pointer: &str) -> Vec<(String, Value)> {
         .entries()
         .iter()
         .map(|(k, v)| {
-            let target =
-                participants_openapi::check::resolve(v, &spec.tree).expect("example resolves");
+            let target = v.resolve(&spec.tree).expect("example resolves");
             (
                 k.name.clone(),
                 target.get("value").expect("example value").to_json(),

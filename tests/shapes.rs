@@ -1,55 +1,170 @@
-//! Snapshots of every request and response shape the spec implies, of the
-//! JSON Schema of the client's types, and of the generated Rust surface.
-//! `cargo xtask regen` writes them; these tests fail when they drift.
+//! Snapshots of what the spec implies, one case per snapshot: every request
+//! shape the client puts on the wire (captured by a real server in another
+//! process on 127.0.0.1), every response shape it parses, and the public
+//! Rust surface of the generated code. `cargo xtask regen` writes them
+//! (`cargo insta review` works on them too); plain `cargo test` fails on
+//! drift. Nothing unstable goes in: the port, the crate version and the
+//! credentials are redacted, and parsed values are serialised data.
 
-use participants_shapes::artifacts::{self, workspace_root};
-use participants_shapes::drift::{State, compare};
+use participants_shapes::{
+    ACCOUNT, CALL, CONFERENCE, Captured, Recorder, TOKEN, response_examples, update_examples,
+};
+use serde_json::{Value, json};
+use signalwire_participants::types::{Participant, UpdateParticipantRequest};
+use signalwire_participants::{Client, Error};
 
-#[test]
-fn snapshots_match_the_spec() {
-    let all = artifacts::all().unwrap_or_else(|e| panic!("{e}"));
-    insta::with_settings!({ omit_expression => true, prepend_module_to_snapshot => true }, {
-        for artifact in &all {
-            insta::assert_snapshot!(artifact.name.as_str(), &artifact.body);
-        }
-    });
+/// The settings every snapshot here is taken with: no expression in the
+/// header, which would repeat the test's code.
+fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_omit_expression(true);
+    settings
 }
 
-#[test]
-fn no_drift_between_the_spec_and_the_committed_snapshots() {
-    let all = artifacts::all().unwrap_or_else(|e| panic!("{e}"));
-    let drifted: Vec<String> = compare(&workspace_root(), &all)
-        .into_iter()
-        .filter(|e| e.state != State::Unchanged)
-        .map(|e| format!("{} ({})", e.path, e.state.word()))
+fn recorder() -> (Recorder, Client) {
+    let rec = Recorder::start(env!("CARGO_BIN_EXE_wire-recorder"));
+    let client = Client::with_base_url(&rec.base_url, ACCOUNT, TOKEN).unwrap();
+    (rec, client)
+}
+
+/// A request as a reviewer reads it: method, path exactly as sent, headers
+/// sorted by name (credentials, port and crate version redacted), and the
+/// body raw and decoded in wire order.
+fn request_shape(req: &Captured) -> Value {
+    let mut headers: Vec<(String, String)> = req
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            let value = match name.as_str() {
+                "authorization" if *value == participants_shapes::expected_basic() => {
+                    "Basic [redacted: the test account and token]".to_string()
+                }
+                "authorization" => "[redacted: UNEXPECTED credentials]".to_string(),
+                "host" => value
+                    .rsplit_once(':')
+                    .map_or(value.clone(), |(h, _)| format!("{h}:[port]")),
+                "user-agent" => value.replace(env!("CARGO_PKG_VERSION"), "[version]"),
+                _ => value.clone(),
+            };
+            (name.clone(), value)
+        })
         .collect();
-    assert!(
-        drifted.is_empty(),
-        "snapshots are not up to date; run `cargo xtask regen` and review the diff:\n{}",
-        drifted.join("\n")
-    );
+    headers.sort();
+    let decoded: Vec<Value> = req
+        .form()
+        .into_iter()
+        .map(|(k, v)| json!({ k: v }))
+        .collect();
+    json!({
+        "method": req.method,
+        "path": req.target,
+        "headers": headers.into_iter().map(|(k, v)| (k, Value::String(v))).collect::<serde_json::Map<_, _>>(),
+        "body": {"raw": req.body_text(), "decoded": decoded},
+    })
+}
+
+/// A parsed participant as data: every field as the client keeps it, with
+/// each date's raw text and the instant read from it.
+fn parsed_shape(p: &Participant) -> Value {
+    let mut value = serde_json::to_value(p).unwrap();
+    for (field, date) in [
+        ("date_created", &p.date_created),
+        ("date_updated", &p.date_updated),
+    ] {
+        if let Some(d) = date {
+            let instant = d.instant().map(|i| i.to_rfc3339());
+            value[field] = json!({"raw": d.raw(), "instant": instant});
+        }
+    }
+    if let Some(status) = &p.status {
+        let known = !matches!(status, signalwire_participants::ParticipantStatus::Other(_));
+        value["status"] = json!({"as_sent": status.as_str(), "known": known});
+    }
+    value
+}
+
+/// An error as data: what a caller can read from it.
+fn error_shape(err: &Error) -> Value {
+    let mut shape = json!({
+        "message": err.to_string(),
+        "status": err.status(),
+        "code": err.code(),
+        "retryable": err.is_retryable(),
+    });
+    if let Error::Api(api) = err {
+        shape["api"] = json!({
+            "message": api.message,
+            "more_info": api.more_info,
+            "details": api.details,
+            "plain_text": api.plain_text,
+        });
+    }
+    shape
+}
+
+#[tokio::test]
+async fn requests() {
+    let (mut rec, client) = recorder();
+    let p = client.participant(CONFERENCE, CALL).unwrap();
+    let any_answer = json!({"muted": true});
+    let _guard = settings().bind_to_scope();
+    for (name, example) in update_examples() {
+        let body: UpdateParticipantRequest = serde_json::from_value(example).unwrap();
+        rec.respond_json(200, &any_answer);
+        p.update(&body)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let shape = request_shape(&rec.next_request());
+        insta::assert_yaml_snapshot!(format!("request_update_{name}"), shape);
+    }
+    rec.respond_json(200, &any_answer);
+    p.retrieve().await.unwrap();
+    insta::assert_yaml_snapshot!("request_retrieve", request_shape(&rec.next_request()));
+    rec.respond_json(200, &any_answer);
+    client
+        .participant(CONFERENCE, "agent one")
+        .unwrap()
+        .retrieve()
+        .await
+        .unwrap();
+    let shape = request_shape(&rec.next_request());
+    insta::assert_yaml_snapshot!("request_retrieve_label_with_space", shape);
+}
+
+#[tokio::test]
+async fn responses() {
+    let (mut rec, client) = recorder();
+    let p = client.participant(CONFERENCE, CALL).unwrap();
+    let _guard = settings().bind_to_scope();
+    for (name, example) in response_examples() {
+        rec.respond_json(200, &example);
+        let parsed = p.retrieve().await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        rec.next_request();
+        let shape = json!({"input": example, "parsed": parsed_shape(&parsed)});
+        insta::assert_yaml_snapshot!(format!("response_{name}"), shape);
+    }
+    let not_found = json!({
+        "code": 20404,
+        "message": "The requested resource was not found",
+        "more_info": "https://www.twilio.com/docs/errors/20404",
+        "status": 404,
+    });
+    rec.respond_json(404, &not_found);
+    let err = p.retrieve().await.unwrap_err();
+    rec.next_request();
+    let shape = json!({"input": not_found, "error": error_shape(&err)});
+    insta::assert_yaml_snapshot!("response_error_not_found", shape);
+    let html = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+    rec.respond(502, "text/html", html.as_bytes());
+    let err = p.retrieve().await.unwrap_err();
+    rec.next_request();
+    let shape = json!({"input": html, "error": error_shape(&err)});
+    insta::assert_yaml_snapshot!("response_error_html_502", shape);
 }
 
 #[test]
-fn artifacts_are_byte_identical_across_runs() {
-    let first = artifacts::all().unwrap();
-    let second = artifacts::all().unwrap();
-    assert_eq!(first, second);
-    for a in &first {
-        assert!(
-            !a.body.contains(participants_shapes::TOKEN),
-            "{} leaks the token",
-            a.name
-        );
-        assert!(
-            !a.body.contains("127.0.0.1:") || a.body.contains("127.0.0.1:[port]"),
-            "{} has a port",
-            a.name
-        );
-        assert!(
-            !a.body.contains(env!("CARGO_MANIFEST_DIR")),
-            "{} has an absolute path",
-            a.name
-        );
-    }
+fn rust_surface() {
+    let code = participants_openapi::generate(&participants_shapes::spec()).unwrap();
+    let surface = participants_shapes::surface::surface(&code).unwrap();
+    settings().bind(|| insta::assert_snapshot!("rust_surface", surface));
 }

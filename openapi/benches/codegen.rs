@@ -4,32 +4,23 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn codegen(c: &mut Criterion) {
+    let root = participants_openapi::workspace_root();
     let text = std::fs::read(participants_openapi::spec_path()).expect("read the spec");
-    let spec =
-        participants_openapi::lint(participants_openapi::SPEC_PATH, &text).expect("the spec lints");
-    let code = participants_openapi::generate(&spec).expect("the spec generates");
+    let rows = std::fs::read_to_string(root.join("openapi/RECONCILIATION.md")).expect("read it");
+    let lint = |text: &[u8]| {
+        participants_openapi::lint(participants_openapi::SPEC_PATH, text, Some(&rows))
+            .expect("the spec lints")
+    };
+    let spec = lint(&text);
 
     c.bench_function("codegen/spec_text_to_formatted_rust", |b| {
-        b.iter(|| {
-            let spec = participants_openapi::lint(
-                participants_openapi::SPEC_PATH,
-                std::hint::black_box(&text),
-            )
-            .unwrap();
-            participants_openapi::generate(&spec).unwrap()
-        })
+        b.iter(|| participants_openapi::generate(&lint(std::hint::black_box(&text))).unwrap())
     });
     c.bench_function("codegen/parts/load_and_lint", |b| {
-        b.iter(|| {
-            participants_openapi::lint(participants_openapi::SPEC_PATH, std::hint::black_box(&text))
-                .unwrap()
-        })
+        b.iter(|| lint(std::hint::black_box(&text)))
     });
     c.bench_function("codegen/parts/generate_and_format", |b| {
         b.iter(|| participants_openapi::generate(std::hint::black_box(&spec)).unwrap())
-    });
-    c.bench_function("codegen/parts/surface_listing", |b| {
-        b.iter(|| participants_openapi::surface(std::hint::black_box(&code)).unwrap())
     });
 }
 

@@ -1,6 +1,9 @@
-//! Problems found in the spec, each with `file:line:col` and the offending line.
+//! Problems found in the spec, each with `file:line:col`, drawn with the
+//! offending line and a caret by annotate-snippets (rustc's renderer).
 
 use std::fmt;
+
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 
 use crate::yaml::Pos;
 
@@ -29,23 +32,25 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.headline())?;
-        if !self.line_text.is_empty() {
-            let number = self.pos.line.to_string();
-            let gutter = " ".repeat(number.len());
-            let caret_pad: String = self
-                .line_text
-                .chars()
-                .take(self.pos.col.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            write!(
-                f,
-                "\n {gutter} |\n {number} | {}\n {gutter} | {caret_pad}^",
-                self.line_text
-            )?;
-        }
-        Ok(())
+        // The caret goes under the character at the column (or just past
+        // the end of the line).
+        let line = self.line_text.as_str();
+        let start = line
+            .char_indices()
+            .nth(self.pos.col - 1)
+            .map_or(line.len(), |(i, _)| i);
+        let end = line[start..]
+            .chars()
+            .next()
+            .map_or(start, |c| start + c.len_utf8());
+        let snippet = Snippet::source(line)
+            .line_start(self.pos.line)
+            .path(self.file.as_str())
+            .annotation(AnnotationKind::Primary.span(start..end));
+        let report = [Level::ERROR
+            .primary_title(self.message.as_str())
+            .element(snippet)];
+        f.write_str(&Renderer::plain().render(&report))
     }
 }
 
@@ -62,16 +67,13 @@ impl Diagnostics {
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n\n")?;
-            }
-            write!(f, "{d}")?;
+        for d in &self.0 {
+            writeln!(f, "{d}\n")?;
         }
         let n = self.0.len();
         write!(
             f,
-            "\n\n{n} problem{} found in the spec",
+            "{n} problem{} found in the spec",
             if n == 1 { "" } else { "s" }
         )
     }
@@ -95,17 +97,20 @@ impl<'a> Sink<'a> {
         }
     }
 
-    pub(crate) fn push(&mut self, pos: Pos, message: impl Into<String>) {
+    pub(crate) fn push(&mut self, pos: Pos, message: impl ToString) {
         let line_text = self
             .lines
             .get(pos.line.wrapping_sub(1))
-            .map(|l| l.trim_end().to_string())
-            .unwrap_or_default();
+            .map_or("", |l| l.trim_end());
+        let pos = Pos {
+            line: pos.line.max(1),
+            col: pos.col.max(1),
+        };
         self.items.push(Diagnostic {
             file: self.file.to_string(),
             pos,
-            message: message.into(),
-            line_text,
+            message: message.to_string(),
+            line_text: line_text.to_string(),
         });
     }
 

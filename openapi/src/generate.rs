@@ -1,8 +1,6 @@
 //! The one generation function: spec to formatted Rust. The client's build
 //! script and the xtask both call [`generate`], so they can never disagree.
 
-use std::fmt;
-
 use progenitor_impl::{
     GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl,
 };
@@ -22,16 +20,9 @@ pub const INNER_TYPE: &str = "crate::ClientState";
 pub const DATE_TYPE: &str = "crate::Rfc2822Date";
 
 /// Why generation failed after the lint passed.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("code generation failed: {0}")]
 pub struct GenerateError(pub String);
-
-impl fmt::Display for GenerateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "code generation failed: {}", self.0)
-    }
-}
-
-impl std::error::Error for GenerateError {}
 
 /// The progenitor settings for the client crate.
 ///
@@ -64,63 +55,33 @@ fn rfc2822_schema() -> SchemaObject {
     }
 }
 
-/// The document as the generator should see it: provenance (`x-`)
-/// extensions removed, since any extension on a property defeats a type
-/// conversion, and defaults removed from request-body fields, since the
-/// generator would otherwise send a default the caller never set.
+/// The document as the generator should see it: without provenance (`x-`)
+/// extensions, since any extension on a property defeats a type
+/// conversion, and without `default`s, which document what the service
+/// assumes: the generator would otherwise send a default the caller never
+/// set, or invent a value the server never sent.
 pub fn generator_view(spec: &Spec) -> Result<openapiv3::OpenAPI, GenerateError> {
-    let mut doc = spec.tree.to_json();
-    strip_extensions(&mut doc);
-    let body_schemas = request_body_schemas(&doc);
-    for pointer in body_schemas {
-        if let Some(Value::Object(props)) = doc.pointer_mut(&format!("{pointer}/properties")) {
-            for prop in props.values_mut() {
-                if let Value::Object(p) = prop {
-                    p.remove("default");
-                }
+    fn strip(value: &mut Value, names_fields: bool) {
+        if let Value::Object(map) = value {
+            // A schema's `default` only: a server variable's is required.
+            let schema = ["type", "allOf", "oneOf", "anyOf", "$ref"]
+                .iter()
+                .any(|k| map.contains_key(*k));
+            if !names_fields {
+                map.retain(|k, _| !(k.starts_with("x-") || schema && k == "default"));
             }
+            let skip = ["example", "examples", "enum"];
+            map.iter_mut()
+                .filter(|(k, _)| !skip.contains(&k.as_str()))
+                .for_each(|(k, v)| strip(v, k == "properties"));
+        } else if let Value::Array(items) = value {
+            items.iter_mut().for_each(|v| strip(v, false));
         }
     }
+    let mut doc = spec.tree.to_json();
+    strip(&mut doc, false);
     serde_json::from_value(doc)
         .map_err(|e| GenerateError(format!("the cleaned spec does not read back: {e}")))
-}
-
-fn strip_extensions(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            map.retain(|k, _| !k.starts_with("x-"));
-            map.values_mut().for_each(strip_extensions);
-        }
-        Value::Array(items) => items.iter_mut().for_each(strip_extensions),
-        _ => {}
-    }
-}
-
-/// JSON pointers of every schema used directly as a request body.
-fn request_body_schemas(doc: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let Some(Value::Object(paths)) = doc.get("paths") else {
-        return out;
-    };
-    for (path, item) in paths {
-        let Value::Object(item) = item else { continue };
-        for (method, op) in item {
-            let Some(Value::Object(content)) = op.pointer("/requestBody/content") else {
-                continue;
-            };
-            for (media, m) in content {
-                match m.pointer("/schema/$ref").and_then(Value::as_str) {
-                    Some(r) => out.push(r.trim_start_matches('#').to_string()),
-                    None => out.push(format!(
-                        "/paths/{}/{method}/requestBody/content/{}/schema",
-                        path.replace('~', "~0").replace('/', "~1"),
-                        media.replace('~', "~0").replace('/', "~1")
-                    )),
-                }
-            }
-        }
-    }
-    out
 }
 
 /// What the hand-written layer reads from the spec instead of restating it:

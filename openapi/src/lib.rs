@@ -8,11 +8,9 @@
 //! assert!(code.starts_with(participants_openapi::PREAMBLE));
 //! ```
 
-pub mod check;
 mod diag;
 mod generate;
 mod lint;
-mod surface;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -22,18 +20,19 @@ pub use generate::{
     DATE_TYPE, GenerateError, PREAMBLE, STATUS_TYPE, generate, generator_view, settings,
 };
 pub use lint::{METHODS, Spec, lint};
-pub use surface::surface;
 pub use yaml::Pos;
 
 /// The spec's path relative to the workspace root, as messages show it.
 pub const SPEC_PATH: &str = "openapi/participants.yaml";
 
+/// The file beside the spec whose tables name every source and decision.
+pub const RECONCILIATION: &str = "RECONCILIATION.md";
+
 /// The workspace root (the parent of this crate's directory).
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 /// The absolute path of the workspace's spec.
@@ -41,17 +40,22 @@ pub fn spec_path() -> PathBuf {
     workspace_root().join(SPEC_PATH)
 }
 
-/// Reads and lints a spec file; `display` is the name used in messages.
+/// Reads and lints a spec file, with the provenance rules of the
+/// RECONCILIATION.md beside it; `display` is the name used in messages.
 pub fn load(path: &Path, display: &str) -> Result<Spec, Diagnostics> {
-    match std::fs::read(path) {
-        Ok(bytes) => lint(display, &bytes),
-        Err(e) => Err(Diagnostics(vec![Diagnostic {
+    let unreadable = |what: &Path, e: std::io::Error| {
+        let message = format!("cannot read {}: {e}", what.display());
+        Diagnostics(vec![Diagnostic {
             file: display.to_string(),
             pos: Pos { line: 1, col: 1 },
-            message: format!("cannot read the spec: {e}"),
+            message,
             line_text: String::new(),
-        }])),
-    }
+        }])
+    };
+    let bytes = std::fs::read(path).map_err(|e| unreadable(path, e))?;
+    let beside = path.with_file_name(RECONCILIATION);
+    let reconciliation = std::fs::read_to_string(&beside).map_err(|e| unreadable(&beside, e))?;
+    lint(display, &bytes, Some(&reconciliation))
 }
 
 /// Reads and lints the workspace's own spec.

@@ -1,9 +1,15 @@
-//! The spec lint: every rule the generator and our reviewers rely on, each
-//! reported with `file:line:col`, all problems at once.
+//! The spec lint: the rules that exist because of the generator and this
+//! pipeline, each reported with `file:line:col`, all problems at once.
+//!
+//! The contract: a spec the lint accepts never makes the generator panic or
+//! silently drop a part of it. Generic OpenAPI rules (examples valid against
+//! their schemas, enum values of the schema's type...) are Redocly's, in
+//! `redocly.yaml`; this lint runs where Redocly cannot (the build).
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::check;
+use serde_json::Value;
+
 use crate::diag::{Diagnostics, Sink};
 use crate::yaml::{self, Kind, Node, Pos};
 
@@ -12,7 +18,101 @@ pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-const SCHEMA_TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
+const SCHEMA_TYPES: &str = "string, number, integer, boolean, array, object";
+const SCALARS: [&str; 4] = ["string", "number", "integer", "boolean"];
+
+/// The extensions the spec may carry: provenance, and nothing else.
+const EXTENSIONS: [&str; 2] = ["x-sources", "x-decision"];
+
+/// Every problem the lint reports, worded once. `{op}` is the operation
+/// (`GET /path`).
+#[derive(Debug, thiserror::Error)]
+enum Problem {
+    #[error("the file is not UTF-8 text (byte 0x{0:02X}); is it a binary file?")]
+    NotUtf8(u8),
+    #[error("the file contains a control character; is it a binary file?")]
+    ControlCharacter,
+    #[error("the file is empty; expected an OpenAPI 3.0 document")]
+    Empty,
+    #[error("the document is not a mapping; expected one with `openapi`, `info` and `paths`")]
+    NotAMapping,
+    #[error("`openapi` is {0}: progenitor reads OpenAPI 3.0.x only (use \"3.0.3\")")]
+    Version(String),
+    #[error("`$ref: {0}` points outside this file; only local references (`#/...`) are supported")]
+    ExternalRef(String),
+    #[error("`$ref: {0}` does not resolve")]
+    UnresolvedRef(String),
+    #[error("unknown schema type {0}; expected one of {SCHEMA_TYPES}")]
+    SchemaType(Value),
+    #[error("`{0}` must be true or false, found {1}")]
+    NotBoolean(&'static str, Value),
+    #[error("`pattern` is not a valid ECMAScript regular expression: {0}")]
+    Pattern(String),
+    #[error("unknown extension `{0}`; the spec uses only x-sources and x-decision")]
+    Extension(String),
+    #[error(
+        "{0} `{1}` has no `x-sources`: name the documents that describe it (the sources in RECONCILIATION.md)"
+    )]
+    NoSources(&'static str, String),
+    #[error("`x-sources` must be a non-empty list of source ids")]
+    EmptySources,
+    #[error("unknown source {0}; RECONCILIATION.md lists {1}")]
+    UnknownSource(Value, String),
+    #[error("`x-decision: {0}` is not a row of RECONCILIATION.md")]
+    UnknownDecision(Value),
+    #[error("a `$ref` path item is not supported by the generator; write the operations here")]
+    PathItemRef,
+    #[error("{0} has no `operationId`; the generator names methods after it")]
+    NoOperationId(String),
+    #[error("duplicate operationId `{0}` (first used at line {1})")]
+    DuplicateOperationId(String, usize),
+    #[error("cookie parameters are not supported by the generator")]
+    Cookie,
+    #[error(
+        "parameter `{0}` is {1}; the generator takes only scalar parameters (string, number, integer, boolean)"
+    )]
+    NotScalarParameter(String, String),
+    #[error("path parameter `{0}` must have `required: true`")]
+    PathParameterOptional(String),
+    #[error("path parameter `{0}` does not appear in the path template")]
+    NotInTemplate(String),
+    #[error("{0}: the path uses `{{{1}}}` but declares no path parameter `{1}`")]
+    Undeclared(String, String),
+    #[error("{0} has no `responses`")]
+    NoResponses(String),
+    #[error(
+        "{0}: a `default` response is not supported (progenitor refuses a 200 beside it); declare `4XX` and `5XX` with the error schema"
+    )]
+    DefaultResponse(String),
+    #[error("{0} declares {1} success responses; the generator needs exactly one")]
+    Successes(String, usize),
+    #[error("{0} declares no {1} response with a JSON error schema")]
+    NoErrorResponse(String, &'static str),
+    #[error(
+        "{0}: every error response must have the same schema (the generator keeps one error type); `{1}` differs from `{2}`"
+    )]
+    ErrorSchemas(String, String, String),
+    #[error("{0}: a request body must have exactly one media type for the generator, found {1}")]
+    MediaTypes(String, usize),
+    #[error("{0}: an `encoding` block is not supported by the generator")]
+    Encoding(String),
+    #[error("{0}: a form body must be `type: object`")]
+    FormNotObject(String),
+    #[error(
+        "{0}: a form body cannot take arbitrary extra fields (`additionalProperties`): keep it flat"
+    )]
+    FormExtra(String),
+    #[error(
+        "{0}: form field `{1}` is {2}; form bodies must be flat scalars (string, boolean, integer, number)"
+    )]
+    FormNotFlat(String, String, String),
+    #[error("not a valid OpenAPI 3.0 document at `{0}`: {1}")]
+    Model(String, String),
+    #[error(
+        "unknown key `{0}`: the generator's OpenAPI 3.0 model does not read it here (a typo, or a sibling of `$ref`?)"
+    )]
+    Dropped(String),
+}
 
 /// A spec that passed the lint.
 #[derive(Clone, Debug)]
@@ -28,106 +128,90 @@ pub struct Spec {
 }
 
 /// Lints `bytes` (the content of `file`) and returns the parsed spec, or
-/// every problem found. Never panics, whatever the input.
-pub fn lint(file: &str, bytes: &[u8]) -> Result<Spec, Diagnostics> {
-    match std::panic::catch_unwind(|| lint_inner(file, bytes)) {
-        Ok(result) => result,
-        Err(_) => {
-            let mut sink = Sink::new(file, "");
-            sink.push(
-                Pos { line: 1, col: 1 },
-                "internal error: the lint crashed on this input; please report it with the file",
-            );
-            Err(sink.finish().unwrap_err())
-        }
-    }
+/// every problem found. `reconciliation` is the text of RECONCILIATION.md:
+/// with it, every property and parameter must name its sources, and every
+/// `x-sources` and `x-decision` must be one of its rows. Never panics,
+/// whatever the input.
+pub fn lint(file: &str, bytes: &[u8], reconciliation: Option<&str>) -> Result<Spec, Diagnostics> {
+    let outcome = std::panic::catch_unwind(|| lint_inner(file, bytes, reconciliation));
+    outcome.unwrap_or_else(|_| {
+        let message =
+            "internal error: the lint crashed on this input; please report it with the file";
+        Err(refused(file, "", Pos { line: 1, col: 1 }, message))
+    })
 }
 
-fn lint_inner(file: &str, bytes: &[u8]) -> Result<Spec, Diagnostics> {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let valid = &bytes[..e.valid_up_to()];
-            let valid = std::str::from_utf8(valid).unwrap_or_default();
-            let mut sink = Sink::new(file, valid);
-            let bad = bytes.get(e.valid_up_to()).copied().unwrap_or_default();
-            sink.push(
-                pos_of_offset(valid, valid.len()),
-                format!("the file is not UTF-8 text (byte 0x{bad:02X}); is it a binary file?"),
-            );
-            return Err(sink.finish().unwrap_err());
-        }
-    };
+fn refused(file: &str, text: &str, pos: Pos, problem: impl ToString) -> Diagnostics {
     let mut sink = Sink::new(file, text);
-    if let Some(offset) =
-        text.find(|c: char| c == '\0' || (c.is_control() && !"\t\n\r".contains(c)))
-    {
-        sink.push(
-            pos_of_offset(text, offset),
-            "the file contains a control character; is it a binary file?",
-        );
-        return Err(sink.finish().unwrap_err());
+    sink.push(pos, problem.to_string());
+    sink.finish().unwrap_err()
+}
+
+fn lint_inner(file: &str, bytes: &[u8], reconciliation: Option<&str>) -> Result<Spec, Diagnostics> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+        refused(
+            file,
+            valid,
+            pos_of_offset(valid, valid.len()),
+            Problem::NotUtf8(bytes[e.valid_up_to()]),
+        )
+    })?;
+    if let Some(at) = text.find(|c: char| c.is_control() && !"\t\n\r".contains(c)) {
+        return Err(refused(
+            file,
+            text,
+            pos_of_offset(text, at),
+            Problem::ControlCharacter,
+        ));
     }
+    let mut sink = Sink::new(file, text);
     let tree = match yaml::parse(text) {
-        Ok(Some(tree)) => tree,
-        Ok(None) => {
-            sink.push(
-                Pos { line: 1, col: 1 },
-                "the file is empty; expected an OpenAPI 3.0 document",
-            );
-            return Err(sink.finish().unwrap_err());
-        }
+        Ok(Some(tree)) if matches!(tree.kind, Kind::Map(_)) => tree,
+        Ok(Some(tree)) => return Err(refused(file, text, tree.pos, Problem::NotAMapping)),
+        Ok(None) => return Err(refused(file, text, Pos { line: 1, col: 1 }, Problem::Empty)),
         Err(errors) => {
-            for e in errors {
-                sink.push(e.pos, e.message);
-            }
+            errors.into_iter().for_each(|e| sink.push(e.pos, e.message));
             return Err(sink.finish().unwrap_err());
         }
     };
-    if !matches!(tree.kind, Kind::Map(_)) {
-        sink.push(
-            tree.pos,
-            format!(
-                "the document is {}, expected a mapping with `openapi`, `info` and `paths`",
-                tree.type_name()
-            ),
-        );
-        return Err(sink.finish().unwrap_err());
-    }
-
     check_version(&tree, &mut sink);
-    check_top_level(&tree, &mut sink);
     check_refs(&tree, &tree, &mut sink);
-    check_schemas(&tree, &tree, false, &mut sink);
     check_operations(&tree, &mut sink);
-    check_examples(&tree, &mut sink);
-
-    if sink.items.is_empty() {
-        // Our own checks passed; the typed model must read it too.
-        let json = tree.to_json();
-        match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(json) {
-            Ok(openapi) => {
-                sink.finish()?;
-                return Ok(Spec {
-                    file: file.to_string(),
-                    text: text.to_string(),
-                    tree,
-                    openapi,
-                });
-            }
-            Err(e) => {
-                let (node, path) = locate(&tree, e.path());
-                sink.push(
-                    node.pos,
-                    format!(
-                        "not a valid OpenAPI 3.0 document at `{path}`: {}",
-                        e.inner()
-                    ),
-                );
-            }
-        }
+    let rows = reconciliation.map(|r| (first_cells(r, "Sources"), first_cells(r, "Decisions")));
+    let mut all = Vec::new();
+    mappings(&tree, "", false, &mut all);
+    for (under, node) in all {
+        check_mapping(under, node, rows.as_ref(), &mut sink);
     }
-    Err(sink.finish().unwrap_err())
+    // The typed model last: it stops at its first error, and the rules
+    // above say more precisely where most of them are.
+    sink.finish()?;
+    let json = tree.to_json();
+    let openapi =
+        serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(json.clone()).map_err(|e| {
+            let (node, path) = locate(&tree, e.path());
+            refused(
+                file,
+                text,
+                node.pos,
+                Problem::Model(path, e.inner().to_string()),
+            )
+        })?;
+    let mut sink = Sink::new(file, text);
+    check_nothing_dropped(
+        &json,
+        &serde_json::to_value(&openapi).unwrap_or_default(),
+        &tree,
+        &mut sink,
+    );
+    sink.finish()?;
+    Ok(Spec {
+        file: file.to_string(),
+        text: text.to_string(),
+        tree,
+        openapi,
+    })
 }
 
 /// The 1-based position of a byte offset in `text`.
@@ -145,649 +229,378 @@ fn locate<'a>(tree: &'a Node, path: &serde_path_to_error::Path) -> (&'a Node, St
     for segment in path.iter() {
         let next = match segment {
             Segment::Map { key } => node.get(key),
-            Segment::Seq { index } => match &node.kind {
-                Kind::Seq(items) => items.get(*index),
-                _ => None,
-            },
+            Segment::Seq { index } => node.items().get(*index),
             Segment::Enum { .. } | Segment::Unknown => None,
         };
-        match next {
-            Some(n) => node = n,
-            None => break,
-        }
+        let Some(next) = next else { break };
+        node = next;
     }
     (node, path.to_string())
 }
 
 fn check_version(tree: &Node, sink: &mut Sink) {
-    match tree.get("openapi") {
-        None => sink.push(
-            tree.pos,
-            "missing `openapi: 3.0.3` at the top: this project reads OpenAPI 3.0.x only",
-        ),
-        Some(v) => match &v.kind {
-            Kind::Str(s) if s.starts_with("3.0.") && s[4..].chars().all(|c| c.is_ascii_digit()) && s.len() > 4 => {}
-            Kind::Str(s) => sink.push(
-                v.pos,
-                format!("`openapi: {s}` is not supported: progenitor reads OpenAPI 3.0.x only (use 3.0.3)"),
-            ),
-            _ => sink.push(
-                v.pos,
-                format!(
-                    "`openapi` must be a string such as \"3.0.3\", found {}",
-                    v.type_name()
-                ),
-            ),
-        },
+    let version = tree.get("openapi");
+    let minor = version
+        .and_then(Node::as_str)
+        .and_then(|s| s.strip_prefix("3.0."));
+    if !minor.is_some_and(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit())) {
+        let found = version.map_or("missing".into(), |v| v.to_json().to_string());
+        sink.push(version.map_or(tree.pos, |v| v.pos), Problem::Version(found));
     }
 }
 
-fn check_top_level(tree: &Node, sink: &mut Sink) {
-    match tree.get("info") {
-        None => sink.push(tree.pos, "missing `info` (with `title` and `version`)"),
-        Some(info) => {
-            for field in ["title", "version"] {
-                match info.get(field) {
-                    Some(n) if n.as_str().is_some() => {}
-                    Some(n) => sink.push(
-                        n.pos,
-                        format!("`info.{field}` must be a string, found {}", n.type_name()),
-                    ),
-                    None => sink.push(info.pos, format!("missing `info.{field}`")),
-                }
-            }
-        }
-    }
-    match tree.get("paths") {
-        None => sink.push(tree.pos, "missing `paths`"),
-        Some(paths) if !matches!(paths.kind, Kind::Map(_)) => sink.push(
-            paths.pos,
-            format!("`paths` must be a mapping, found {}", paths.type_name()),
-        ),
-        Some(_) => {}
-    }
-}
-
-/// Every `$ref` is a local reference to something that exists.
+/// Every `$ref` is a local reference to something that exists (the
+/// generator panics on anything else).
 fn check_refs(node: &Node, root: &Node, sink: &mut Sink) {
-    match &node.kind {
-        Kind::Map(entries) => {
-            for (key, value) in entries {
-                if key.name == "$ref" {
-                    match value.as_str() {
-                        None => sink.push(value.pos, format!("`$ref` must be a string, found {}", value.type_name())),
-                        Some(r) if !r.starts_with("#/") => sink.push(
-                            value.pos,
-                            format!("`$ref: {r}` points outside this file; only local references (`#/...`) are supported"),
-                        ),
-                        Some(r) => {
-                            if root.pointer(&r[1..]).is_none() {
-                                sink.push(value.pos, format!("`$ref: {r}` does not resolve: {}", missing_part(root, r)));
-                            }
-                        }
-                    }
-                } else {
-                    check_refs(value, root, sink);
-                }
-            }
-        }
-        Kind::Seq(items) => items.iter().for_each(|i| check_refs(i, root, sink)),
-        _ => {}
-    }
-}
-
-fn missing_part(root: &Node, r: &str) -> String {
-    let mut node = root;
-    let mut seen = String::from("#");
-    for raw in r[2..].split('/') {
-        let part = raw.replace("~1", "/").replace("~0", "~");
-        match node.get(&part) {
-            Some(n) => {
-                node = n;
-                seen.push('/');
-                seen.push_str(raw);
-            }
-            None => {
-                let mut names: Vec<&str> = node
-                    .entries()
-                    .iter()
-                    .map(|(k, _)| k.name.as_str())
-                    .collect();
-                names.sort_unstable();
-                return if names.is_empty() {
-                    format!("`{seen}` has no `{part}`")
-                } else {
-                    format!("`{seen}` has no `{part}` (it has: {})", names.join(", "))
-                };
-            }
-        }
-    }
-    "the target is not a mapping".into()
-}
-
-/// Walks everything that is a schema and checks its keywords' shapes.
-fn check_schemas(tree: &Node, root: &Node, _in_form: bool, sink: &mut Sink) {
-    let mut schemas: Vec<&Node> = Vec::new();
-    if let Some(components) = tree.get("components").and_then(|c| c.get("schemas")) {
-        schemas.extend(components.entries().iter().map(|(_, v)| v));
-    }
-    collect_inline_schemas(tree, &mut schemas);
-    for schema in schemas {
-        check_schema(schema, root, sink, 0);
-    }
-}
-
-fn collect_inline_schemas<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
     for (key, value) in node.entries() {
-        if key.name == "schema" && matches!(value.kind, Kind::Map(_)) {
-            out.push(value);
-        } else if key.name != "examples" && key.name != "example" && key.name != "schemas" {
-            collect_inline_schemas(value, out);
+        match (key.name.as_str(), value.as_str()) {
+            ("$ref", Some(r)) if !r.starts_with("#/") => {
+                sink.push(value.pos, Problem::ExternalRef(r.into()))
+            }
+            ("$ref", Some(r)) if root.pointer(&r[1..]).is_none() => {
+                sink.push(value.pos, Problem::UnresolvedRef(r.into()))
+            }
+            _ => check_refs(value, root, sink),
         }
     }
-    if let Kind::Seq(items) = &node.kind {
-        items.iter().for_each(|i| collect_inline_schemas(i, out));
-    }
+    node.items().iter().for_each(|i| check_refs(i, root, sink));
 }
 
-fn check_schema(schema: &Node, root: &Node, sink: &mut Sink, depth: usize) {
-    if depth > 32 {
-        return;
+/// Every mapping of the document, with the key it sits under, except inside
+/// `securitySchemes` (whose `type` is not a schema type). Example values,
+/// defaults and enums are free-form, so not entered.
+fn mappings<'a>(
+    node: &'a Node,
+    under: &'a str,
+    security: bool,
+    out: &mut Vec<(&'a str, &'a Node)>,
+) {
+    if matches!(node.kind, Kind::Map(_)) && !security {
+        out.push((under, node));
     }
-    if !matches!(schema.kind, Kind::Map(_)) {
-        sink.push(
-            schema.pos,
-            format!("a schema must be a mapping, found {}", schema.type_name()),
-        );
-        return;
-    }
-    if schema.get("$ref").is_some() {
-        return;
-    }
-    if let Some(ty) = schema.get("type") {
-        match ty.as_str() {
-            Some(t) if SCHEMA_TYPES.contains(&t) => {}
-            Some(t) => sink.push(
-                ty.pos,
-                format!(
-                    "unknown schema type `{t}`; expected one of {}",
-                    SCHEMA_TYPES.join(", ")
-                ),
-            ),
-            None => sink.push(
-                ty.pos,
-                format!(
-                    "`type` must be a single string in OpenAPI 3.0, found {}",
-                    ty.type_name()
-                ),
-            ),
+    for (key, value) in node.entries() {
+        let free_form = matches!(key.name.as_str(), "example" | "default" | "enum")
+            || (key.name == "value" && node.get("summary").is_some());
+        if !free_form {
+            mappings(
+                value,
+                &key.name,
+                security || key.name == "securitySchemes",
+                out,
+            );
         }
+    }
+    node.items()
+        .iter()
+        .for_each(|i| mappings(i, under, security, out));
+}
+
+/// The rules every mapping is held to: schema keywords the generator needs
+/// (a known `type`, boolean flags, a `pattern` the ECMAScript engine of the
+/// generated code compiles), only the provenance extensions, and, with the
+/// reconciliation's rows, provenance on every property and parameter.
+fn check_mapping(
+    under: &str,
+    node: &Node,
+    rows: Option<&(BTreeSet<String>, BTreeSet<String>)>,
+    sink: &mut Sink,
+) {
+    if let Some(ty) = node.get("type").filter(|t| {
+        !t.as_str()
+            .is_some_and(|t| SCHEMA_TYPES.split(", ").any(|k| k == t))
+    }) {
+        sink.push(ty.pos, Problem::SchemaType(ty.to_json()));
     }
     for flag in ["nullable", "deprecated", "readOnly", "writeOnly"] {
-        if let Some(n) = schema.get(flag)
-            && n.as_bool().is_none()
+        if let Some(n) = node.get(flag).filter(|n| !matches!(n.kind, Kind::Bool(_))) {
+            sink.push(n.pos, Problem::NotBoolean(flag, n.to_json()));
+        }
+    }
+    if let Some(p) = node.get("pattern")
+        && let Some(Err(e)) = p.as_str().map(regress::Regex::new)
+    {
+        sink.push(p.pos, Problem::Pattern(e.to_string()));
+    }
+    for (key, _) in node
+        .entries()
+        .iter()
+        .filter(|(k, _)| k.name.starts_with("x-") && !EXTENSIONS.contains(&k.name.as_str()))
+    {
+        sink.push(key.pos, Problem::Extension(key.name.clone()));
+    }
+    let Some((sources, decisions)) = rows else {
+        return;
+    };
+    if under == "properties" {
+        for (name, _) in node
+            .entries()
+            .iter()
+            .filter(|(_, p)| p.get("$ref").is_none() && p.get("x-sources").is_none())
         {
-            sink.push(
-                n.pos,
-                format!("`{flag}` must be true or false, found {}", n.type_name()),
-            );
+            sink.push(name.pos, Problem::NoSources("property", name.name.clone()));
         }
     }
-    if let Some(p) = schema.get("pattern") {
-        match p.as_str() {
-            Some(pattern) => {
-                if let Err(e) = regress::Regex::new(pattern) {
-                    sink.push(
-                        p.pos,
-                        format!("`pattern` is not a valid ECMAScript regular expression: {e}"),
-                    );
-                }
-            }
-            None => sink.push(
-                p.pos,
-                format!("`pattern` must be a string, found {}", p.type_name()),
-            ),
-        }
+    if let (Some(name), Some(_), None) = (
+        node.get("name").and_then(Node::as_str),
+        node.get("in"),
+        node.get("x-sources"),
+    ) {
+        sink.push(node.pos, Problem::NoSources("parameter", name.into()));
     }
-    if let Some(e) = schema.get("enum") {
-        match &e.kind {
-            Kind::Seq(values) if !values.is_empty() => {
-                let nullable = schema.get("nullable").and_then(Node::as_bool) == Some(true);
-                if let Some(t) = schema.get("type").and_then(Node::as_str) {
-                    for v in values
-                        .iter()
-                        .filter(|v| !(nullable && matches!(v.kind, Kind::Null)))
-                    {
-                        let fake_schema = Node {
-                            pos: schema.pos,
-                            kind: Kind::Map(vec![(
-                                yaml::Key {
-                                    name: "type".into(),
-                                    pos: schema.pos,
-                                },
-                                Node {
-                                    pos: schema.pos,
-                                    kind: Kind::Str(t.into()),
-                                },
-                            )]),
-                        };
-                        if !check::validate(v, &fake_schema, root).is_empty() {
-                            sink.push(
-                                v.pos,
-                                format!(
-                                    "enum value is {}, but the schema's type is {t}",
-                                    v.type_name()
-                                ),
-                            );
-                        }
-                    }
-                }
-            }
-            _ => sink.push(e.pos, "`enum` must be a non-empty list"),
+    if let Some(list) = node.get("x-sources") {
+        if list.items().is_empty() {
+            sink.push(list.pos, Problem::EmptySources);
         }
-    }
-    let properties = schema.get("properties");
-    if let Some(props) = properties {
-        if !matches!(props.kind, Kind::Map(_)) {
-            sink.push(
-                props.pos,
-                format!(
-                    "`properties` must be a mapping, found {}",
-                    props.type_name()
-                ),
-            );
-        }
-        for (_, p) in props.entries() {
-            check_schema(p, root, sink, depth + 1);
-        }
-    }
-    if let Some(req) = schema.get("required") {
-        match &req.kind {
-            Kind::Seq(names) => {
-                for n in names {
-                    match n.as_str() {
-                        Some(name) if properties.is_some_and(|p| p.get(name).is_none()) => sink
-                            .push(
-                                n.pos,
-                                format!(
-                                    "required field `{name}` is not among the schema's properties"
-                                ),
-                            ),
-                        Some(_) => {}
-                        None => sink.push(n.pos, "`required` lists field names (strings)"),
-                    }
-                }
-            }
-            _ => sink.push(
-                req.pos,
-                format!(
-                    "`required` must be a list of field names, found {}",
-                    req.type_name()
-                ),
-            ),
-        }
-    }
-    for key in ["items", "additionalProperties", "not"] {
-        if let Some(sub) = schema.get(key)
-            && matches!(sub.kind, Kind::Map(_))
+        let known = sources.iter().cloned().collect::<Vec<_>>().join(", ");
+        for s in list
+            .items()
+            .iter()
+            .filter(|s| !s.as_str().is_some_and(|s| sources.contains(s)))
         {
-            check_schema(sub, root, sink, depth + 1);
+            sink.push(s.pos, Problem::UnknownSource(s.to_json(), known.clone()));
         }
     }
-    for key in ["allOf", "oneOf", "anyOf"] {
-        if let Some(list) = schema.get(key) {
-            match &list.kind {
-                Kind::Seq(parts) => parts
-                    .iter()
-                    .for_each(|p| check_schema(p, root, sink, depth + 1)),
-                _ => sink.push(list.pos, format!("`{key}` must be a list of schemas")),
-            }
-        }
+    if let Some(d) = node
+        .get("x-decision")
+        .filter(|d| !d.as_str().is_some_and(|d| decisions.contains(d)))
+    {
+        sink.push(d.pos, Problem::UnknownDecision(d.to_json()));
     }
+}
+
+/// The ids in the first column of the table under `## {section}`.
+fn first_cells(markdown: &str, section: &str) -> BTreeSet<String> {
+    let Some((_, rest)) = markdown.split_once(&format!("## {section}\n")) else {
+        return BTreeSet::new();
+    };
+    let table = rest.split("\n## ").next().unwrap_or_default();
+    let cells = table
+        .lines()
+        .filter_map(|l| l.strip_prefix("| ")?.split(" |").next());
+    cells.skip(1).map(str::to_string).collect()
 }
 
 fn check_operations(tree: &Node, sink: &mut Sink) {
-    let Some(paths) = tree.get("paths") else {
-        return;
-    };
-    let mut ids: HashMap<String, Pos> = HashMap::new();
-    for (path_key, item) in paths.entries() {
-        if !path_key.name.starts_with('/') {
-            sink.push(
-                path_key.pos,
-                format!("path `{}` must start with `/`", path_key.name),
-            );
-        }
+    let mut ids: HashMap<&str, Pos> = HashMap::new();
+    for (path_key, item) in tree.get("paths").map(Node::entries).unwrap_or_default() {
         if item.get("$ref").is_some() {
-            sink.push(
-                item.pos,
-                "a `$ref` path item is not supported by the generator; write the operations here",
-            );
+            sink.push(item.pos, Problem::PathItemRef);
         }
-        let template: BTreeSet<String> = template_params(&path_key.name);
-        for (method_key, op) in item.entries() {
-            if !METHODS.contains(&method_key.name.as_str()) {
-                continue;
-            }
-            let what = format!("{} {}", method_key.name.to_uppercase(), path_key.name);
-            match op.get("operationId") {
-                None => sink.push(
-                    method_key.pos,
-                    format!("{what} has no `operationId`; the generator names methods after it"),
-                ),
-                Some(id) => match id.as_str() {
-                    None => sink.push(id.pos, "`operationId` must be a string"),
-                    Some(name) => {
-                        if let Some(first) = ids.get(name) {
-                            sink.push(
-                                id.pos,
-                                format!(
-                                    "duplicate operationId `{name}` (first used at line {})",
-                                    first.line
-                                ),
-                            );
-                        } else {
-                            ids.insert(name.to_string(), id.pos);
-                        }
+        let names = path_key
+            .name
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}'));
+        let template: BTreeSet<&str> = names.map(|(name, _)| name).collect();
+        for (method, op) in item
+            .entries()
+            .iter()
+            .filter(|(m, _)| METHODS.contains(&m.name.as_str()))
+        {
+            let what = format!("{} {}", method.name.to_uppercase(), path_key.name);
+            match op
+                .get("operationId")
+                .map(|id| (id, id.as_str().unwrap_or_default()))
+            {
+                None => sink.push(method.pos, Problem::NoOperationId(what.clone())),
+                Some((id, name)) => match ids.get(name) {
+                    Some(first) => sink.push(
+                        id.pos,
+                        Problem::DuplicateOperationId(name.into(), first.line),
+                    ),
+                    None => {
+                        ids.insert(name, id.pos);
                     }
                 },
             }
-            check_path_params(tree, item, op, &template, &what, method_key.pos, sink);
-            check_responses(tree, op, &what, method_key.pos, sink);
-            if let Some(body) = op.get("requestBody") {
+            check_parameters(tree, [item, op], &template, &what, method.pos, sink);
+            match (op.get("responses"), op.key("responses")) {
+                (Some(responses), Some(key)) => {
+                    check_responses(tree, responses, key.pos, &what, sink)
+                }
+                _ => sink.push(method.pos, Problem::NoResponses(what.clone())),
+            }
+            if let Some(body) = op.get("requestBody").and_then(|b| b.resolve(tree)) {
                 check_body(tree, body, &what, sink);
             }
         }
     }
 }
 
-fn template_params(path: &str) -> BTreeSet<String> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
-        .collect()
-}
-
-fn check_path_params(
+/// The path's `{names}` and the declared path parameters match both ways;
+/// no cookie parameter, and only scalars (the generator panics otherwise).
+fn check_parameters(
     root: &Node,
-    item: &Node,
-    op: &Node,
-    template: &BTreeSet<String>,
+    owners: [&Node; 2],
+    template: &BTreeSet<&str>,
     what: &str,
     at: Pos,
     sink: &mut Sink,
 ) {
-    let mut declared: BTreeSet<String> = BTreeSet::new();
-    for list in [item.get("parameters"), op.get("parameters")]
-        .into_iter()
-        .flatten()
+    let mut declared = BTreeSet::new();
+    for p in owners
+        .iter()
+        .filter_map(|o| o.get("parameters"))
+        .flat_map(Node::items)
     {
-        let Kind::Seq(params) = &list.kind else {
-            sink.push(list.pos, "`parameters` must be a list");
+        let Some(param) = p.resolve(root) else {
             continue;
         };
-        for p in params {
-            let Some(param) = check::resolve(p, root) else {
-                continue;
-            };
-            let location = param.get("in").and_then(Node::as_str);
-            if location == Some("cookie") {
-                sink.push(
-                    p.pos,
-                    "cookie parameters are not supported by the generator",
-                );
-            }
-            if location == Some("path") {
-                let name = param.get("name").and_then(Node::as_str).unwrap_or_default();
-                if param.get("required").and_then(Node::as_bool) != Some(true) {
-                    sink.push(
-                        p.pos,
-                        format!("path parameter `{name}` must have `required: true`"),
-                    );
-                }
-                if !template.contains(name) {
-                    sink.push(
-                        param.get("name").map_or(p.pos, |n| n.pos),
-                        format!("path parameter `{name}` does not appear in the path template"),
-                    );
-                }
-                declared.insert(name.to_string());
-            }
+        let name = param.get("name").and_then(Node::as_str).unwrap_or_default();
+        let location = param.get("in").and_then(Node::as_str);
+        if location == Some("cookie") {
+            sink.push(p.pos, Problem::Cookie);
         }
+        let schema = param.get("schema").and_then(|s| s.resolve(root));
+        if let Some(ty) = schema
+            .and_then(|s| s.get("type"))
+            .and_then(Node::as_str)
+            .filter(|t| !SCALARS.contains(t))
+        {
+            sink.push(p.pos, Problem::NotScalarParameter(name.into(), ty.into()));
+        }
+        if location != Some("path") {
+            continue;
+        }
+        if param.get("required").map(|r| &r.kind) != Some(&Kind::Bool(true)) {
+            sink.push(p.pos, Problem::PathParameterOptional(name.into()));
+        }
+        if !template.contains(name) {
+            sink.push(
+                param.get("name").map_or(p.pos, |n| n.pos),
+                Problem::NotInTemplate(name.into()),
+            );
+        }
+        declared.insert(name);
     }
     for name in template.difference(&declared) {
-        sink.push(
-            at,
-            format!("{what}: the path uses `{{{name}}}` but declares no path parameter `{name}`"),
-        );
+        sink.push(at, Problem::Undeclared(what.into(), name.to_string()));
     }
 }
 
-fn check_responses(root: &Node, op: &Node, what: &str, at: Pos, sink: &mut Sink) {
-    let (Some(responses), Some(responses_key)) = (op.get("responses"), op.key("responses")) else {
-        sink.push(at, format!("{what} has no `responses`"));
-        return;
-    };
-    let (mut client_error, mut server_error, mut successes) = (false, false, 0);
+/// One success response; the error object on `4XX` and `5XX`, the same
+/// schema for every error status (progenitor keeps one error type, and
+/// panics on two); no `default` (it panics beside a 200).
+fn check_responses(root: &Node, responses: &Node, at: Pos, what: &str, sink: &mut Sink) {
+    let (mut successes, mut errors) = (0, Vec::new());
     for (code, response) in responses.entries() {
-        let name = code.name.to_ascii_uppercase();
-        if name == "DEFAULT" {
-            sink.push(
-                code.pos,
-                format!("{what}: a `default` response is not supported (progenitor refuses a 200 beside it); declare `4XX` and `5XX` with the error schema"),
-            );
-            continue;
-        }
-        let valid = name.len() == 3
-            && name.starts_with(['1', '2', '3', '4', '5'])
-            && (name[1..].chars().all(|c| c.is_ascii_digit()) || &name[1..] == "XX");
-        if !valid {
-            sink.push(
-                code.pos,
-                format!(
-                    "`{}` is not a status code (use e.g. 200, 404 or 4XX)",
-                    code.name
-                ),
-            );
-            continue;
-        }
-        let has_json_schema = check::resolve(response, root)
-            .and_then(|r| r.get("content"))
-            .and_then(|c| c.get("application/json"))
-            .and_then(|m| m.get("schema"))
-            .is_some();
-        match name.as_bytes()[0] {
-            b'2' => successes += 1,
-            b'4' if has_json_schema => client_error = true,
-            b'5' if has_json_schema => server_error = true,
+        let schema = response
+            .resolve(root)
+            .and_then(|r| r.pointer("/content/application~1json/schema"));
+        match (code.name.to_ascii_uppercase().as_str(), schema) {
+            ("DEFAULT", _) => sink.push(code.pos, Problem::DefaultResponse(what.into())),
+            (c, _) if c.starts_with('2') => successes += 1,
+            (c, Some(schema)) if c.starts_with(['4', '5']) => errors.push((code, schema.to_json())),
             _ => {}
         }
     }
     if successes > 1 {
-        sink.push(
-            responses_key.pos,
-            format!(
-                "{what} declares {successes} success responses; the generator needs exactly one"
-            ),
-        );
+        sink.push(at, Problem::Successes(what.into(), successes));
     }
-    if !client_error {
-        sink.push(
-            responses_key.pos,
-            format!("{what} declares no 4XX response with a JSON error schema"),
-        );
+    for range in ["4XX", "5XX"]
+        .into_iter()
+        .filter(|r| !errors.iter().any(|(c, _)| c.name.eq_ignore_ascii_case(r)))
+    {
+        sink.push(at, Problem::NoErrorResponse(what.into(), range));
     }
-    if !server_error {
-        sink.push(
-            responses_key.pos,
-            format!("{what} declares no 5XX response with a JSON error schema"),
-        );
+    if let Some((first_code, first)) = errors.first() {
+        for (code, _) in errors.iter().filter(|(_, s)| s != first) {
+            sink.push(
+                code.pos,
+                Problem::ErrorSchemas(what.into(), code.name.clone(), first_code.name.clone()),
+            );
+        }
     }
 }
 
+/// A request body the generator can send: one media type, no `encoding`,
+/// and a form body that is a flat object of scalars.
 fn check_body(root: &Node, body: &Node, what: &str, sink: &mut Sink) {
-    let Some(body) = check::resolve(body, root) else {
-        return;
-    };
-    let Some(content) = body.get("content") else {
-        sink.push(body.pos, format!("{what}: `requestBody` has no `content`"));
-        return;
-    };
-    let media = content.entries();
+    let media = body.get("content").map(Node::entries).unwrap_or_default();
     if media.len() != 1 {
         sink.push(
-            content.pos,
-            format!("{what}: a request body must have exactly one media type for the generator, found {}", media.len()),
+            body.key("content").map_or(body.pos, |k| k.pos),
+            Problem::MediaTypes(what.into(), media.len()),
         );
     }
     for (kind, m) in media {
         if let Some(enc) = m.key("encoding") {
-            sink.push(
-                enc.pos,
-                format!("{what}: an `encoding` block is not supported by the generator"),
-            );
+            sink.push(enc.pos, Problem::Encoding(what.into()));
         }
-        if kind.name != "application/x-www-form-urlencoded" {
-            continue;
-        }
-        let Some(schema) = m.get("schema") else {
-            sink.push(kind.pos, format!("{what}: the form body has no schema"));
-            continue;
-        };
-        // An unresolved `$ref` is reported by the reference check.
-        let Some(schema) = check::resolve(schema, root) else {
+        let schema = m.get("schema").and_then(|s| s.resolve(root));
+        let (Some(schema), "application/x-www-form-urlencoded") = (schema, kind.name.as_str())
+        else {
             continue;
         };
         if schema.get("type").and_then(Node::as_str) != Some("object") {
-            sink.push(
-                schema.pos,
-                format!("{what}: a form body must be `type: object`"),
-            );
+            sink.push(schema.pos, Problem::FormNotObject(what.into()));
         }
-        match schema.get("additionalProperties").map(|n| &n.kind) {
-            None | Some(Kind::Bool(false)) => {}
-            Some(_) => sink.push(
-                schema.get("additionalProperties").map_or(schema.pos, |n| n.pos),
-                format!("{what}: a form body cannot take arbitrary extra fields (`additionalProperties`): keep it flat"),
-            ),
+        if let Some(extra) = schema
+            .get("additionalProperties")
+            .filter(|a| a.kind != Kind::Bool(false))
+        {
+            sink.push(extra.pos, Problem::FormExtra(what.into()));
         }
         for (name, prop) in schema
             .get("properties")
             .map(Node::entries)
             .unwrap_or_default()
         {
-            if let Some(kind) = scalar_kind(prop, root)
-                && (kind == "object" || kind == "array")
-            {
+            if let Some(kind) = kind_of(prop, root).filter(|k| k == "object" || k == "array") {
                 sink.push(
                     name.pos,
-                    format!("{what}: form field `{}` is {kind}; form bodies must be flat scalars (string, boolean, integer, number)", name.name),
+                    Problem::FormNotFlat(what.into(), name.name.clone(), kind),
                 );
             }
         }
     }
 }
 
-/// The effective `type` of a property, through `$ref` and single-part `allOf`.
-fn scalar_kind(schema: &Node, root: &Node) -> Option<String> {
-    let schema = check::resolve(schema, root)?;
+/// The effective `type` of a schema, through `$ref` and the first part of
+/// `allOf`/`oneOf`/`anyOf`.
+fn kind_of(schema: &Node, root: &Node) -> Option<String> {
+    let schema = schema.resolve(root)?;
     if let Some(t) = schema.get("type").and_then(Node::as_str) {
         return Some(t.to_string());
     }
     if schema.get("properties").is_some() {
         return Some("object".into());
     }
-    for key in ["allOf", "oneOf", "anyOf"] {
-        if let Some(Kind::Seq(parts)) = schema.get(key).map(|n| &n.kind) {
-            for p in parts {
-                if let Some(t) = scalar_kind(p, root)
-                    && !["string", "boolean", "integer", "number"].contains(&t.as_str())
-                {
-                    return Some(t);
-                }
-            }
-            return parts.first().and_then(|p| scalar_kind(p, root));
-        }
-    }
-    None
+    let first = ["allOf", "oneOf", "anyOf"]
+        .iter()
+        .find_map(|k| schema.get(k)?.items().first());
+    first.and_then(|part| kind_of(part, root))
 }
 
-/// Every example (media type, parameter or schema) validates against its schema.
-fn check_examples(tree: &Node, sink: &mut Sink) {
-    let mut pairs: Vec<(String, &Node, &Node)> = Vec::new();
-    collect_examples(tree, tree, &mut pairs);
-    if let Some(schemas) = tree.get("components").and_then(|c| c.get("schemas")) {
-        for (name, schema) in schemas.entries() {
-            collect_schema_examples(&format!("schema `{}`", name.name), schema, &mut pairs, 0);
-        }
-    }
-    for (label, value, schema) in pairs {
-        for m in check::validate(value, schema, tree) {
-            sink.push(
-                m.pos,
-                format!("{label} does not match its schema: {}: {}", m.at, m.message),
-            );
-        }
-    }
-}
-
-fn collect_schema_examples<'a>(
-    label: &str,
-    schema: &'a Node,
-    out: &mut Vec<(String, &'a Node, &'a Node)>,
-    depth: usize,
-) {
-    if depth > 32 {
-        return;
-    }
-    if let Some(example) = schema.get("example") {
-        out.push((format!("the example of {label}"), example, schema));
-    }
-    for (name, prop) in schema
-        .get("properties")
-        .map(Node::entries)
-        .unwrap_or_default()
-    {
-        collect_schema_examples(
-            &format!("{label} field `{}`", name.name),
-            prop,
-            out,
-            depth + 1,
-        );
-    }
-}
-
-/// Media types and parameters: (what, example value, schema).
-fn collect_examples<'a>(
-    node: &'a Node,
-    root: &'a Node,
-    out: &mut Vec<(String, &'a Node, &'a Node)>,
-) {
-    if let Kind::Map(entries) = &node.kind {
-        if let Some(schema) = node.get("schema") {
-            if let Some(example) = node.get("example") {
-                out.push(("the example".into(), example, schema));
-            }
-            for (name, ex) in node.get("examples").map(Node::entries).unwrap_or_default() {
-                let Some(ex) = check::resolve(ex, root) else {
-                    continue;
-                };
-                if let Some(value) = ex.get("value") {
-                    out.push((format!("example `{}`", name.name), value, schema));
+/// What the typed model (and so the generator) reads, written back: a key
+/// of the spec that is not there was dropped, a typo such as `requsetBody`
+/// or `profperties` that would silently lose a part of the spec. A key whose
+/// value is `false`, `[]` or `{}` is a default the model leaves out; an `x-`
+/// key is provenance, which the model need not keep, unless beside a `$ref`.
+fn check_nothing_dropped(input: &Value, kept: &Value, node: &Node, sink: &mut Sink) {
+    match (input, kept) {
+        (Value::Object(given), Value::Object(read)) => {
+            for (name, value) in given {
+                let default = value == &Value::Bool(false)
+                    || value == &serde_json::json!([])
+                    || value == &serde_json::json!({});
+                match read.get(name) {
+                    Some(r) => {
+                        check_nothing_dropped(value, r, node.get(name).unwrap_or(node), sink)
+                    }
+                    None if default || (name.starts_with("x-") && node.get("$ref").is_none()) => {}
+                    None => sink.push(
+                        node.key(name).map_or(node.pos, |k| k.pos),
+                        Problem::Dropped(name.clone()),
+                    ),
                 }
             }
         }
-        for (key, value) in entries {
-            if key.name != "examples"
-                && key.name != "example"
-                && key.name != "schema"
-                && key.name != "schemas"
-            {
-                collect_examples(value, root, out);
+        (Value::Array(given), Value::Array(read)) => {
+            for (i, (g, r)) in given.iter().zip(read).enumerate() {
+                check_nothing_dropped(g, r, node.items().get(i).unwrap_or(node), sink);
             }
         }
-    }
-    if let Kind::Seq(items) = &node.kind {
-        items.iter().for_each(|i| collect_examples(i, root, out));
+        _ => {}
     }
 }

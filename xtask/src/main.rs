@@ -1,63 +1,259 @@
-//! `cargo xtask`: regenerate and review everything derived from the spec.
+//! `cargo xtask`: the workspace's buttons. It reads the spec with the
+//! workspace's spec library and drives cargo (through `$CARGO`) for the
+//! rest, so it never builds the client to lint a spec.
 //!
-//! - `cargo xtask regen`: lint the spec, recompute every artifact (request
-//!   and response shapes, JSON Schemas, the generated Rust surface), write
-//!   the snapshot files that changed, and say for each: unchanged, updated,
-//!   new or removed.
-//! - `cargo xtask regen --check`: write nothing; fail, with a unified diff per
-//!   drifted artifact, if anything would change. CI runs this.
-//! - `cargo xtask lint`: lint the spec and print every problem.
+//! - `cargo xtask lint`: our lint of the spec, then Redocly's when Node.js is
+//!   there; every problem, located.
+//! - `cargo xtask regen`: lint, compile every crate that uses the generated
+//!   types, run the snapshot tests with insta writing what changed, remove
+//!   stale snapshots; one line per snapshot (`unchanged`, `updated`, `new`,
+//!   `removed`) and a count.
+//! - `cargo xtask regen --check`: the same, writing nothing (insta's pending
+//!   files go to a temporary directory); fails with insta's diff on drift or
+//!   a stale snapshot file. CI runs this.
 
-use std::path::Path;
-use std::process::ExitCode;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
 
-use participants_shapes::artifacts::{self, SNAPSHOT_DIR, SNAPSHOT_PREFIX, workspace_root};
-use participants_shapes::drift::{Entry, State, compare};
+use participants_openapi::{SPEC_PATH, load_workspace_spec, workspace_root};
 
 const HELP: &str = "\
 cargo xtask <task>
 
 Tasks:
-  regen            lint the spec, regenerate every artifact derived from it, update the snapshots
-  regen --check    write nothing; fail with a diff if any artifact is out of date (CI runs this)
-  lint             lint openapi/participants.yaml and print every problem
+  lint             lint openapi/participants.yaml (ours, then Redocly when Node.js is installed)
+  regen            lint, compile every crate that uses the generated types, update the snapshots
+  regen --check    the same, writing nothing; fail with a diff if a snapshot is out of date (CI)
   serve [--addr 127.0.0.1:PORT]
                    run the fake SignalWire server in the foreground; its first stdout line is
                    a JSON object with base_url, account_sid, auth_token, conference_sid, call_sids
   help             this text
 ";
 
+/// Where the snapshots live, and the test that owns them.
+const SNAPSHOT_DIR: &str = "tests/snapshots";
+const SNAPSHOT_TEST: [&str; 4] = ["--package", "participants-shapes", "--test", "shapes"];
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.as_slice() {
+    let ok = match args.as_slice() {
+        ["lint"] => lint(),
         ["regen"] => regen(false),
-        ["regen", "--check"] | ["regen", "check"] => regen(true),
-        ["lint"] => lint().map_or(ExitCode::FAILURE, |_| {
-            println!("{}: no problems", participants_openapi::SPEC_PATH);
-            ExitCode::SUCCESS
-        }),
+        ["regen", "--check"] => regen(true),
         ["serve"] => serve("127.0.0.1:8080"),
         ["serve", "--addr", addr] => serve(addr),
-        [] | ["help"] | ["--help"] | ["-h"] => {
+        [] | ["help" | "--help" | "-h"] => {
             print!("{HELP}");
-            ExitCode::SUCCESS
+            true
         }
         other => {
             eprintln!("unknown task `{}`\n\n{HELP}", other.join(" "));
-            ExitCode::from(2)
+            return ExitCode::from(2);
         }
+    };
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 
-/// Runs the fake server's binary through cargo (so this crate stays small).
-/// On Unix the xtask process becomes cargo, which becomes the server (cargo
-/// runs binaries with exec), so a caller that stops this process stops the
-/// server.
-fn serve(addr: &str) -> ExitCode {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = std::process::Command::new(cargo);
-    command.current_dir(workspace_root()).args([
+fn cargo() -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(workspace_root());
+    command
+}
+
+/// Our lint, with the generator run on what it accepts.
+fn lint_spec() -> bool {
+    match load_workspace_spec() {
+        Err(problems) => {
+            eprintln!("{problems}");
+            false
+        }
+        Ok(spec) => match participants_openapi::generate(&spec) {
+            Ok(_) => {
+                println!("{SPEC_PATH}: no problems (the workspace's lint, and the generator)");
+                true
+            }
+            Err(e) => {
+                eprintln!("{SPEC_PATH}: {e}");
+                false
+            }
+        },
+    }
+}
+
+fn lint() -> bool {
+    let ours = lint_spec();
+    let node = Command::new("node")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if !node.is_ok_and(|s| s.success()) {
+        println!("Redocly was not run: Node.js is not installed (the test command and CI run it)");
+        return ours;
+    }
+    println!("Redocly (bash scripts/redocly-lint.sh):");
+    let redocly = Command::new("bash")
+        .arg("scripts/redocly-lint.sh")
+        .current_dir(workspace_root())
+        .status();
+    ours && redocly.is_ok_and(|s| s.success())
+}
+
+fn regen(check: bool) -> bool {
+    if !lint_spec() {
+        eprintln!("nothing was written: fix the spec first");
+        return false;
+    }
+    println!(
+        "compiling every crate that uses the generated types (cargo check --workspace --all-targets)"
+    );
+    let compiled = cargo()
+        .args(["check", "--workspace", "--all-targets", "--quiet"])
+        .status();
+    if !compiled.is_ok_and(|s| s.success()) {
+        eprintln!(
+            "nothing was written: the spec change breaks the code above; fix it (or the spec) first"
+        );
+        return false;
+    }
+    let root = workspace_root();
+    let scratch = root.join("target/xtask-regen");
+    let _ = std::fs::remove_dir_all(&scratch);
+    if let Err(e) = std::fs::create_dir_all(&scratch) {
+        eprintln!("cannot create {}: {e}", scratch.display());
+        return false;
+    }
+    let references = scratch.join("references");
+    let before = snapshots(&root);
+    let mut test = cargo();
+    test.args(["test", "--quiet"]).args(SNAPSHOT_TEST).args([
+        "--",
+        "--nocapture",
+        "--test-threads=1",
+    ]);
+    test.env("INSTA_FORCE_PASS", "1")
+        .env("INSTA_SNAPSHOT_REFERENCES_FILE", &references);
+    if check {
+        test.env("INSTA_UPDATE", "new")
+            .env("INSTA_PENDING_DIR", scratch.join("pending"));
+    } else {
+        test.env("INSTA_UPDATE", "always");
+    }
+    let output = match test.output() {
+        Ok(output) => output,
+        Err(e) => {
+            eprintln!("cannot run cargo: {e}");
+            return false;
+        }
+    };
+    if !output.status.success() {
+        eprint!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        eprintln!("the snapshot tests failed before comparing (see above)");
+        return false;
+    }
+    let referenced: Vec<PathBuf> = std::fs::read_to_string(&references)
+        .unwrap_or_default()
+        .lines()
+        .map(PathBuf::from)
+        .collect();
+    let mut states: BTreeMap<String, &str> = BTreeMap::new();
+    for path in &referenced {
+        let name = relative(&root, path);
+        let state = if check {
+            let pending = scratch
+                .join("pending")
+                .join(&name)
+                .with_extension("snap.new");
+            match (pending.exists(), before.contains_key(&name)) {
+                (false, _) => "unchanged",
+                (true, true) => "updated",
+                (true, false) => "new",
+            }
+        } else {
+            match before.get(&name) {
+                None => "new",
+                Some(old) if std::fs::read_to_string(path).ok().as_ref() == Some(old) => {
+                    "unchanged"
+                }
+                Some(_) => "updated",
+            }
+        };
+        states.insert(name, state);
+    }
+    for stale in before
+        .keys()
+        .filter(|name| !states.contains_key(*name))
+        .cloned()
+        .collect::<Vec<_>>()
+    {
+        if !check && let Err(e) = std::fs::remove_file(root.join(&stale)) {
+            eprintln!("cannot remove {stale}: {e}");
+            return false;
+        }
+        states.insert(stale, "removed");
+    }
+    let drifted = states.values().filter(|s| **s != "unchanged").count();
+    if check && drifted > 0 {
+        // insta's own diff of each drifted snapshot.
+        print!("{}", String::from_utf8_lossy(&output.stdout));
+    }
+    for (name, state) in &states {
+        println!("{name}: {state}");
+    }
+    let count = |word: &str| states.values().filter(|s| **s == word).count();
+    println!(
+        "{} snapshots: {} unchanged, {} updated, {} new, {} removed",
+        states.len(),
+        count("unchanged"),
+        count("updated"),
+        count("new"),
+        count("removed")
+    );
+    if check && drifted > 0 {
+        eprintln!(
+            "{drifted} snapshot(s) out of date with {SPEC_PATH}; run `cargo xtask regen`, review `git diff {SNAPSHOT_DIR}` and commit"
+        );
+        return false;
+    }
+    true
+}
+
+/// The committed snapshot files (`*.snap`) and their contents.
+fn snapshots(root: &Path) -> BTreeMap<String, String> {
+    let entries = std::fs::read_dir(root.join(SNAPSHOT_DIR))
+        .into_iter()
+        .flatten()
+        .flatten();
+    entries
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "snap"))
+        .filter_map(|p| Some((relative(root, &p), std::fs::read_to_string(&p).ok()?)))
+        .collect()
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Runs the fake server's binary through cargo. On Unix the xtask process
+/// becomes cargo, which becomes the server (cargo runs binaries with exec),
+/// so a caller that stops this process stops the server.
+fn serve(addr: &str) -> bool {
+    let mut command = cargo();
+    command.args([
         "run",
         "--quiet",
         "--package",
@@ -69,132 +265,9 @@ fn serve(addr: &str) -> ExitCode {
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt as _;
-        let err = command.exec();
-        eprintln!("cannot run cargo: {err}");
-        ExitCode::FAILURE
+        eprintln!("cannot run cargo: {}", command.exec());
+        false
     }
     #[cfg(not(unix))]
-    match command.status() {
-        Ok(s) if s.success() => ExitCode::SUCCESS,
-        Ok(s) => ExitCode::from(u8::try_from(s.code().unwrap_or(1)).unwrap_or(1)),
-        Err(e) => {
-            eprintln!("cannot run cargo: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn lint() -> Option<participants_openapi::Spec> {
-    match participants_openapi::load_workspace_spec() {
-        Ok(spec) => Some(spec),
-        Err(problems) => {
-            eprintln!("{problems}");
-            None
-        }
-    }
-}
-
-fn regen(check: bool) -> ExitCode {
-    if lint().is_none() {
-        eprintln!("nothing was written: fix the spec first");
-        return ExitCode::FAILURE;
-    }
-    let all = match artifacts::all() {
-        Ok(all) => all,
-        Err(e) => {
-            eprintln!("cannot compute the artifacts: {e}\nnothing was written");
-            return ExitCode::FAILURE;
-        }
-    };
-    let root = workspace_root();
-    let entries = compare(&root, &all);
-    let drifted: Vec<&Entry> = entries
-        .iter()
-        .filter(|e| e.state != State::Unchanged)
-        .collect();
-
-    if check {
-        for e in &entries {
-            println!(
-                "{}: {}",
-                e.path,
-                if e.state == State::Unchanged {
-                    "up to date"
-                } else {
-                    "OUT OF DATE"
-                }
-            );
-        }
-        if drifted.is_empty() {
-            println!("all {} artifacts are up to date", entries.len());
-            return ExitCode::SUCCESS;
-        }
-        for e in &drifted {
-            let old = e.old.as_deref().unwrap_or("");
-            let new = e.new.as_deref().unwrap_or("");
-            let diff = similar::TextDiff::from_lines(old, new);
-            println!(
-                "\n{} ({}):\n{}",
-                e.path,
-                e.state.word(),
-                diff.unified_diff()
-                    .context_radius(3)
-                    .header(&format!("a/{}", e.path), &format!("b/{}", e.path))
-            );
-        }
-        eprintln!(
-            "{} artifact{} not up to date with {}; run `cargo xtask regen`, review the diff and commit",
-            drifted.len(),
-            if drifted.len() == 1 { " is" } else { "s are" },
-            participants_openapi::SPEC_PATH
-        );
-        return ExitCode::FAILURE;
-    }
-
-    for e in &entries {
-        let result = match (e.state, &e.new) {
-            (State::Unchanged, _) => Ok(()),
-            (State::Removed, _) => std::fs::remove_file(root.join(&e.path)),
-            (_, Some(new)) => write_atomically(&root.join(&e.path), new),
-            (_, None) => Ok(()),
-        };
-        if let Err(err) = result {
-            eprintln!("cannot write {}: {err}", e.path);
-            return ExitCode::FAILURE;
-        }
-        println!("{}: {}", e.path, e.state.word());
-    }
-    remove_pending_snapshots(&root);
-    ExitCode::SUCCESS
-}
-
-/// Writes through a temporary file in the same directory and renames it
-/// into place, so the file is either the old one or the whole new one.
-fn write_atomically(path: &Path, contents: &str) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.xtask-tmp"));
-    std::fs::write(&tmp, contents)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
-}
-
-/// insta's `.snap.new` files for our snapshots are stale once regen ran.
-fn remove_pending_snapshots(root: &Path) {
-    if let Ok(dir) = std::fs::read_dir(root.join(SNAPSHOT_DIR)) {
-        for file in dir.flatten() {
-            let name = file.file_name().to_string_lossy().into_owned();
-            let bare = name.trim_start_matches('.');
-            if bare.starts_with(SNAPSHOT_PREFIX)
-                && (bare.ends_with(".snap.new") || bare.ends_with(".xtask-tmp"))
-            {
-                let _ = std::fs::remove_file(file.path());
-            }
-        }
-    }
+    command.status().is_ok_and(|s| s.success())
 }
