@@ -1,5 +1,8 @@
-//! Generates the client from `openapi/participants.yaml` with the same
-//! function `cargo xtask regen` uses, into `OUT_DIR/generated.rs`.
+//! Generates the client from the spec with the same function `cargo xtask
+//! regen` uses, into `OUT_DIR/generated.rs`. The spec and RECONCILIATION.md
+//! are read from this crate's own directory, where the repository has them
+//! as links to `openapi/` (the one copy reviewers edit) and the published
+//! package as files.
 
 use std::path::PathBuf;
 
@@ -7,7 +10,7 @@ fn main() {
     let manifest = PathBuf::from(
         std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
     );
-    let spec_path = manifest.join("..").join(participants_openapi::SPEC_PATH);
+    let spec_path = manifest.join("participants.yaml");
     // The generator settings live in the `participants-openapi` build
     // dependency: changing them rebuilds it, which reruns this script.
     println!("cargo::rerun-if-changed={}", spec_path.display());

@@ -5,6 +5,7 @@
 # Exits non-zero if the install fails or the lint reports any error.
 # Usage: bash scripts/redocly-lint.sh [FILE [REDOCLY-ARGS...]]
 #   (default FILE: openapi/participants.yaml)
+#        bash scripts/redocly-lint.sh --install   (install only, lint nothing)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -16,6 +17,8 @@ if [ ! -x "$bin" ] || [ "$prefix/package-lock.json" -nt "$prefix/node_modules/.p
   echo "installing the pinned Redocly CLI into $prefix/node_modules"
   npm ci --prefix "$prefix" --no-audit --no-fund --ignore-scripts --loglevel=error
 fi
+
+[ "${1:-}" = "--install" ] && exit 0
 
 # REDOCLY_TELEMETRY=off: no usage event to Redocly after the command.
 # REDOCLY_SUPPRESS_UPDATE_NOTICE=true: no "latest version" lookup on the npm

@@ -3,6 +3,7 @@
 # signalwire 2.1.1 package (twilio 6.54, sends `Muted=True`), each in its own
 # virtual environment under .tools/ (git-ignored), pinned by the files in
 # scripts/sdk/. Prints `N passed, M failed` last; fails if any call fails.
+# Usage: bash scripts/sdk-check.sh [--setup]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -18,6 +19,9 @@ venv() { # venv NAME REQUIREMENTS
 }
 venv venv-twilio9 scripts/sdk/requirements-twilio9.txt
 venv venv-signalwire scripts/sdk/requirements-signalwire.txt
+# `--setup`: the virtual environments only (the test command starts this
+# early, in the background, while cargo compiles).
+[ "${1:-}" = "--setup" ] && exit 0
 
 echo "building and starting the fake (cargo xtask serve)"
 cargo build --quiet --package signalwire-participants-fake

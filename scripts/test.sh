@@ -1,31 +1,77 @@
 #!/usr/bin/env bash
 # The project's one test command (README, and .ci/run runs exactly this).
-# On a fresh machine it installs what it needs from the registries.
+# On a fresh machine it installs what it needs from the registries: crates,
+# the pinned Redocly CLI (npm) and the pinned Python SDKs (PyPI), the last
+# two in the background while cargo compiles. Each step prints its time.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-step() { printf '\n== %s\n' "$*"; }
+started=$(date +%s)
+last=
+step() { # prints the time the previous step took, then the next step's name
+  local now; now=$(date +%s)
+  [ -n "$last" ] && printf '   (took %ss)\n' $((now - last))
+  last=$now
+  printf '\n== [at %ss] %s\n' $((now - started)) "$*"
+}
+
+step "prerequisites"
+missing=0
+need() { echo "missing: $*"; missing=1; }
+rust_wanted=$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
+rust_have=$(rustc --version 2>/dev/null | awk '{print $2}') || true
+if [ -z "$rust_have" ]; then
+  need "Rust (rustc), $rust_wanted or later (https://rustup.rs)"
+elif [ "$(printf '%s\n%s\n' "$rust_wanted" "${rust_have%%-*}" | sort -V | head -n 1)" != "$rust_wanted" ]; then
+  need "Rust $rust_wanted or later (found $rust_have)"
+fi
+cargo fmt --version >/dev/null 2>&1 || need "rustfmt (rustup component add rustfmt)"
+cargo clippy --version >/dev/null 2>&1 || need "clippy (rustup component add clippy)"
+if ! node_have=$(node --version 2>/dev/null); then
+  need "Node.js with npm, for the Redocly lint (22.12 or later)"
+elif [ "$(printf '%s\n%s\n' 22.12.0 "${node_have#v}" | sort -V | head -n 1)" != 22.12.0 ]; then
+  echo "note: Node.js $node_have works, but Redocly CLI warns that its support is ending and wants 22.12 or later"
+fi
+command -v npm >/dev/null 2>&1 || need "npm (it comes with Node.js)"
+python3 -c 'import venv, ensurepip' 2>/dev/null || need "Python 3 with the venv module (Debian: apt install python3-venv)"
+[ "$missing" -eq 0 ] || { echo "install what is missing above, then run this again"; exit 1; }
+echo "Rust $rust_have, Node.js $node_have, $(python3 --version)"
+
+# Network-bound installs, while cargo uses the cores.
+logs=target/test-logs
+mkdir -p "$logs"
+bash scripts/redocly-lint.sh --install >"$logs/redocly-install.log" 2>&1 & redocly_install=$!
+bash scripts/sdk-check.sh --setup >"$logs/sdk-setup.log" 2>&1 & sdk_setup=$!
+background() { # background PID LOG: wait for it, show its log if it failed
+  wait "$1" || { cat "$2"; echo "failed: see $2"; exit 1; }
+}
 
 step "cargo fmt --check"
 cargo fmt --all --check
 
-step "cargo clippy (warnings are errors)"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+step "cargo clippy (every target, benchmarks included; warnings are errors)"
+cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
 
 step "cargo doc (broken links and missing docs are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
-step "benchmarks compile (they are run by hand: see BENCHMARKS.md)"
-cargo bench --workspace --no-run --locked --quiet
-
-step "external spec lint: Redocly CLI"
-bash scripts/redocly-lint.sh
-
-step "cargo xtask regen --check (the snapshots match the spec)"
+step "cargo xtask regen --check (lint, compile every dependent crate, snapshots match the spec)"
 cargo xtask regen --check
 
+step "external spec lint: Redocly CLI"
+background $redocly_install "$logs/redocly-install.log"
+bash scripts/redocly-lint.sh
+
 step "official Python SDKs (twilio 9.x, signalwire 2.1.1) against the fake server"
+background $sdk_setup "$logs/sdk-setup.log"
 bash scripts/sdk-check.sh
 
 step "cargo test (every test, doctests included)"
 cargo test --workspace --locked
+
+step "cargo package (the three published crates, each built from its .crate)"
+cargo package --locked --allow-dirty --quiet \
+  -p participants-openapi -p signalwire-participants -p signalwire-participants-fake
+
+step "done"
+echo "all steps passed in $(( $(date +%s) - started ))s"

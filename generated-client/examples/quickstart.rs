@@ -125,11 +125,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     show("retrieve agent", &a);
     show("retrieve supervisor", &supervisor.retrieve().await?);
     if let Some(created) = &a.date_created {
-        println!(
-            "  the agent joined at {:?} (server wrote {:?})",
-            created.instant().map(|i| i.to_rfc3339()),
-            created.raw()
-        );
+        let instant = created.instant().map(|i| i.to_rfc3339());
+        let when = instant.as_deref().unwrap_or("an unreadable date");
+        println!("  the agent joined at {when} (the server wrote \"{created}\")");
     }
 
     println!("6. What a mistake looks like.");
@@ -144,7 +142,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await
     {
         Err(Error::Api(e)) => println!("  the server said: {e}"),
-        other => println!("  unexpected: {other:?}"),
+        Ok(_) => println!("  (unexpectedly found)"),
+        Err(other) => println!("  another error: {other}"),
     }
     println!("Done.");
     Ok(())

@@ -74,6 +74,9 @@ pub enum ConfigError {
     /// The HTTP client could not be built (TLS set-up, for example).
     #[error("cannot build the HTTP client: {0}")]
     Http(#[source] reqwest::Error),
+    /// TLS could not be set up (no usable root certificates, for example).
+    #[error("cannot set up TLS: {0}")]
+    Tls(String),
 }
 
 /// Everything needed to build a [`Client`], with defaults that can be changed.
@@ -227,7 +230,7 @@ impl ClientConfig {
         let mut auth = HeaderValue::from_str(&format!("Basic {encoded}"))
             .expect("base64 text is always a valid header value");
         auth.set_sensitive(true);
-        let http = reqwest::Client::builder()
+        let http = tls(reqwest::Client::builder())?
             .default_headers(HeaderMap::from_iter([(AUTHORIZATION, auth)]))
             .user_agent(self.user_agent)
             .connect_timeout(self.connect_timeout)
@@ -243,6 +246,45 @@ impl ClientConfig {
         };
         Ok(Client::new_with_client(&self.base_url, http, state))
     }
+}
+
+/// The TLS stack the crate's features chose (reqwest takes it from the
+/// builder): the platform's, or rustls with aws-lc-rs, or by default rustls
+/// with ring, configured for this client alone.
+#[cfg(feature = "native-tls")]
+fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, ConfigError> {
+    Ok(builder.tls_backend_native())
+}
+
+#[cfg(all(feature = "aws-lc-rs", not(feature = "native-tls")))]
+fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, ConfigError> {
+    Ok(builder.tls_backend_rustls())
+}
+
+#[cfg(all(
+    feature = "rustls",
+    not(any(feature = "aws-lc-rs", feature = "native-tls"))
+))]
+fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, ConfigError> {
+    use std::sync::Arc;
+    let failed = |e: rustls::Error| ConfigError::Tls(e.to_string());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = rustls_platform_verifier::Verifier::new(provider.clone()).map_err(failed)?;
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(failed)?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    // reqwest uses a preconfigured rustls as it is: HTTP/1.1, as it would.
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(builder.tls_backend_preconfigured(config))
+}
+
+/// Without a TLS feature the client speaks plain http only (to loopback).
+#[cfg(not(any(feature = "rustls", feature = "aws-lc-rs", feature = "native-tls")))]
+fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, ConfigError> {
+    Ok(builder)
 }
 
 /// `NAME` or `NAME.signalwire.com` to the space's host, refusing anything

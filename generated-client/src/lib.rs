@@ -127,17 +127,19 @@
 
 #![warn(missing_docs)]
 
-#[allow(missing_docs, clippy::all, unused_imports)]
-mod generated {
-    include!(concat!(env!("OUT_DIR"), "/generated.rs"));
-}
-
+// The hand-written modules come first so that rustdoc lists the
+// constructors a user wants ahead of progenitor's `Client::new`.
 mod config;
 mod date;
 mod error;
 mod hooks;
 mod participant;
 mod status;
+
+#[allow(missing_docs, clippy::all, unused_imports)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/generated.rs"));
+}
 
 pub use config::{
     ClientConfig, ClientState, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
