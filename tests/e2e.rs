@@ -30,7 +30,7 @@ async fn env() -> Env {
         server,
         client,
         schemas: participants_shapes::SpecSchemas::new(&["Participant", "Error"]),
-        http: reqwest::Client::new(),
+        http: participants_shapes::raw_http_client(),
     }
 }
 

@@ -22,6 +22,15 @@ pub const CALL: &str = "b3877c40-da60-4998-90ad-b792e98472ca";
 /// The API token used in tests; it must never appear in any output.
 pub const TOKEN: &str = "PT-secret-token-4f1d9c";
 
+/// A plain `reqwest::Client`, for raw requests. The client crate's default
+/// TLS feature builds reqwest without a default crypto provider (it sets
+/// ring up per client), so a bare `reqwest::Client::new()` in the same build
+/// needs one installed, as any application in that situation does.
+pub fn raw_http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 /// The `Authorization` value the test account and token make.
 pub fn expected_basic() -> String {
     format!("Basic {}", STANDARD.encode(format!("{ACCOUNT}:{TOKEN}")))

@@ -117,7 +117,7 @@ async fn no_redirect_is_followed_and_no_call_reports_success() {
         // follows redirects: requests still go through the client's own.
         let assembled = Client::new_with_client(
             &home.base_url,
-            reqwest::Client::new(),
+            participants_shapes::raw_http_client(),
             plain.inner().clone(),
         );
         for (name, client) in [

@@ -70,6 +70,16 @@
 //! Credentials travel only in an `Authorization` header marked sensitive;
 //! no `Debug` output or error message shows them.
 //!
+//! # TLS
+//!
+//! The `rustls` feature (the default) uses rustls with the ring crypto
+//! provider and the system's root certificates, set up for each client
+//! (nothing process-wide); `aws-lc-rs` uses rustls with aws-lc-rs instead,
+//! and `native-tls` the platform's TLS. With the default, reqwest itself has
+//! no default provider in your build: a bare `reqwest::Client::new()` of your
+//! own then needs `rustls::crypto::ring::default_provider().install_default()`
+//! first (or reqwest's `rustls` feature).
+//!
 //! # Errors
 //!
 //! Every call returns [`Error`]: an argument refused before sending

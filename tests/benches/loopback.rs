@@ -49,7 +49,7 @@ fn loopback(c: &mut Criterion) {
         DEMO_CALLS[0]
     );
     // The floor for a reqwest-based client: the same request, hand-written.
-    let baseline = reqwest::Client::new();
+    let baseline = participants_shapes::raw_http_client();
     // The same floor with the settings our client always has (timeouts, user
     // agent): separates the cost of those settings from the cost of our layer.
     let baseline_same_settings = reqwest::Client::builder()
