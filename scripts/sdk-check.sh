@@ -23,32 +23,38 @@ venv venv-signalwire scripts/sdk/requirements-signalwire.txt
 # early, in the background, while cargo compiles).
 [ "${1:-}" = "--setup" ] && exit 0
 
-echo "building and starting the fake (cargo xtask serve)"
+echo "building the fake; each SDK gets a fresh one (cargo xtask serve), since the checks kick participants"
 cargo build --quiet --package signalwire-participants-fake
 out=$(mktemp)
-cargo xtask serve --addr 127.0.0.1:0 >"$out" &
-server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -f "$out"' EXIT
-for _ in $(seq 1 600); do
-  [ -s "$out" ] && break
-  kill -0 $server 2>/dev/null || { echo "the fake server exited before it was ready"; exit 1; }
-  sleep 0.1
-done
-demo=$(head -n 1 "$out")
-[ -n "$demo" ] || { echo "the fake server printed nothing"; exit 1; }
+server=
+stop() { [ -z "$server" ] || { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }; server=; }
+trap 'stop; rm -f "$out" "$out".*' EXIT
+start() { # starts a fresh fake; its first stdout line (the demo JSON) goes to $demo
+  : >"$out"
+  cargo xtask serve --addr 127.0.0.1:0 >"$out" 2>/dev/null &
+  server=$!
+  for _ in $(seq 1 600); do
+    [ -s "$out" ] && break
+    kill -0 "$server" 2>/dev/null || { echo "the fake server exited before it was ready"; exit 1; }
+    sleep 0.1
+  done
+  demo=$(head -n 1 "$out")
+  [ -n "$demo" ] || { echo "the fake server printed nothing"; exit 1; }
+}
 
 passed=0 failed=0
 for sdk in twilio9 signalwire; do
+  start
   python=".tools/venv-$sdk/bin/python"
   set +e
   SDK_CHECK_DEMO="$demo" "$python" scripts/sdk/sdk_check.py "$sdk" | tee "$out.$sdk"
   set -e
+  stop
   summary=$(tail -n 1 "$out.$sdk")
   p=$(sed -n 's/^.*: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' <<<"$summary")
   f=$(sed -n 's/^.*: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' <<<"$summary")
   if [ -z "$p" ]; then p=0; f=$((f + 1)); fi
   passed=$((passed + p)); failed=$((failed + ${f:-1}))
-  rm -f "$out.$sdk"
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

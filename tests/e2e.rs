@@ -389,11 +389,93 @@ async fn oversized_bodies_and_other_methods_are_refused() {
     );
     let (status, answer) = env.form(&big).await;
     assert_eq!((status, answer["code"].as_i64()), (413, Some(10000)));
-    let url = env.url("/api/laml", DEMO_ACCOUNT, DEMO_CONFERENCE, DEMO_CALLS[0]);
-    let (status, _) = env
-        .raw("DELETE", &url, Some((DEMO_ACCOUNT, DEMO_TOKEN)), "")
-        .await;
-    assert_eq!(status, 405);
+    // Another method: 405, with the methods the resource has (RFC 9110).
+    let one = env.url("/api/laml", DEMO_ACCOUNT, DEMO_CONFERENCE, DEMO_CALLS[0]);
+    let list = one.replace(&format!("/{}.json", DEMO_CALLS[0]), ".json");
+    for (url, method, allow) in [
+        (&one, "PUT", "GET, POST, DELETE"),
+        (&list, "POST", "GET"),
+        (&list, "DELETE", "GET"),
+    ] {
+        let resp = env
+            .http
+            .request(method.parse().unwrap(), url)
+            .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 405, "{method} {url}");
+        assert_eq!(resp.headers()["allow"], allow, "{method} {url}");
+        let body: Value = resp.json().await.unwrap();
+        env.assert_matches_spec(405, &body);
+    }
+}
+
+/// The list answers on both path prefixes are the spec's `ParticipantPage`
+/// (SignalWire's shape under `/api/laml`, Twilio's with `start` and `end`
+/// without it), with page URIs under the same prefix; a kick answers 204
+/// with no body.
+#[tokio::test]
+async fn list_pages_and_kicks_match_the_spec() {
+    let env = env().await;
+    let schemas = participants_shapes::SpecSchemas::new(&["ParticipantPage"]);
+    for prefix in ["/api/laml", ""] {
+        let url = format!(
+            "http://{}{prefix}/2010-04-01/Accounts/{DEMO_ACCOUNT}/Conferences/{DEMO_CONFERENCE}/Participants.json?PageSize=2&Muted=false",
+            env.server.addr
+        );
+        let resp = env
+            .http
+            .get(&url)
+            .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 200);
+        let page: Value = resp.json().await.unwrap();
+        schemas
+            .validate("ParticipantPage", &page)
+            .unwrap_or_else(|e| panic!("{page}: {e}"));
+        for participant in page["participants"].as_array().unwrap() {
+            env.assert_matches_spec(200, participant);
+        }
+        let next = page["next_page_uri"].as_str().unwrap();
+        assert!(next.starts_with(&format!("{prefix}/2010-04-01/")), "{next}");
+        assert!(
+            next.contains("Muted=false&") && next.contains("Page=1"),
+            "{next}"
+        );
+        assert_eq!(page.get("start").is_some(), prefix.is_empty(), "{page}");
+        // Bad query values are the error object.
+        let bad = url.replace("PageSize=2", "PageSize=0");
+        let resp = env
+            .http
+            .get(&bad)
+            .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 400);
+        env.assert_matches_spec(400, &resp.json().await.unwrap());
+    }
+    let kick = env.url("/api/laml", DEMO_ACCOUNT, DEMO_CONFERENCE, DEMO_CALLS[2]);
+    let resp = env
+        .http
+        .delete(&kick)
+        .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 204);
+    assert!(resp.bytes().await.unwrap().is_empty());
+    let resp = env
+        .http
+        .delete(&kick)
+        .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 404);
 }
 
 #[tokio::test]

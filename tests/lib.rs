@@ -247,12 +247,19 @@ impl SpecSchemas {
 
 const PATH: &str =
     "/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}.json";
+const LIST_PATH: &str =
+    "/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants.json";
 
 /// The named examples under `pointer` (relative to the update operation),
 /// each resolved through `$ref`, in spec order.
 fn update_operation_examples(pointer: &str) -> Vec<(String, Value)> {
+    operation_examples(PATH, "post", pointer)
+}
+
+/// The named examples under `pointer` of one operation, resolved, in spec order.
+fn operation_examples(path: &str, method: &str, pointer: &str) -> Vec<(String, Value)> {
     let spec = spec();
-    let operation = format!("/paths/{}/post{pointer}", PATH.replace('/', "~1"));
+    let operation = format!("/paths/{}/{method}{pointer}", path.replace('/', "~1"));
     let examples = spec
         .tree
         .pointer(&operation)
@@ -279,6 +286,16 @@ pub fn update_examples() -> Vec<(String, Value)> {
 /// the name the update operation gives them, in spec order.
 pub fn response_examples() -> Vec<(String, Value)> {
     update_operation_examples("/responses/200/content/application~1json/examples")
+}
+
+/// The list pages in the spec (each provider's first page, the last page,
+/// an empty conference), in spec order.
+pub fn list_examples() -> Vec<(String, Value)> {
+    operation_examples(
+        LIST_PATH,
+        "get",
+        "/responses/200/content/application~1json/examples",
+    )
 }
 
 /// A response example by name.

@@ -7,7 +7,8 @@
 //! credentials are redacted, and parsed values are serialised data.
 
 use participants_shapes::{
-    ACCOUNT, CALL, CONFERENCE, Captured, Recorder, TOKEN, response_examples, update_examples,
+    ACCOUNT, CALL, CONFERENCE, Captured, Recorder, TOKEN, list_examples, response_examples,
+    update_examples,
 };
 use serde_json::{Value, json};
 use signalwire_participants::types::{Participant, UpdateParticipantRequest};
@@ -129,6 +130,27 @@ async fn requests() {
         .unwrap();
     let shape = request_shape(&rec.next_request());
     insta::assert_yaml_snapshot!("request_retrieve_label_with_space", shape);
+    rec.respond(204, "-", b"");
+    p.kick().await.unwrap();
+    insta::assert_yaml_snapshot!("request_kick", request_shape(&rec.next_request()));
+    let one_page = json!({"participants": [], "next_page_uri": null});
+    rec.respond_json(200, &one_page);
+    client
+        .participants(CONFERENCE)
+        .unwrap()
+        .page()
+        .await
+        .unwrap();
+    insta::assert_yaml_snapshot!("request_list", request_shape(&rec.next_request()));
+    rec.respond_json(200, &one_page);
+    let filtered = client
+        .participants(CONFERENCE)
+        .unwrap()
+        .muted(true)
+        .hold(false)
+        .page_size(20);
+    filtered.page().await.unwrap();
+    insta::assert_yaml_snapshot!("request_list_filtered", request_shape(&rec.next_request()));
 }
 
 #[tokio::test]
@@ -142,6 +164,26 @@ async fn responses() {
         rec.next_request();
         let shape = json!({"input": example, "parsed": parsed_shape(&parsed)});
         insta::assert_yaml_snapshot!(format!("response_{name}"), shape);
+    }
+    for (name, example) in list_examples() {
+        rec.respond_json(200, &example);
+        let page = client
+            .participants(CONFERENCE)
+            .unwrap()
+            .page()
+            .await
+            .unwrap();
+        rec.next_request();
+        let mut parsed = serde_json::to_value(&page).unwrap();
+        let participants = page
+            .participants
+            .iter()
+            .flatten()
+            .map(parsed_shape)
+            .collect();
+        parsed["participants"] = Value::Array(participants);
+        let shape = json!({"input": example, "parsed": parsed});
+        insta::assert_yaml_snapshot!(format!("response_list_{name}"), shape);
     }
     let not_found = json!({
         "code": 20404,

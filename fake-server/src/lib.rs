@@ -1,14 +1,18 @@
 //! An in-memory fake of SignalWire's conference participant endpoints
-//! (retrieve and update), for a quickstart that runs offline, for our
-//! end-to-end tests, and for yours.
+//! (list, retrieve, update and kick), for a quickstart that runs offline,
+//! for our end-to-end tests, and for yours.
 //!
 //! It behaves like the real service where it matters to a client: HTTP Basic
 //! auth per account (401, code 20003), other accounts' resources are 404
 //! (20404), form parsing as the service does it (case-insensitive booleans,
 //! `Muted` read as false for any other value), GET/POST methods only (13221),
-//! absolute http(s) URLs only (21402), coaching rules (16002), and the same
-//! paths with or without `/api/laml`. Response bodies are the spec's
-//! `Participant` and `Error` types.
+//! absolute http(s) URLs only (21402), coaching rules (16002), lists paged by
+//! `PageSize` and `Page`/`PageToken` and filtered by `Muted`, `Hold` and
+//! `Coaching`, a kick after which the participant is gone (404), 405 with
+//! `Allow` for any other method, and the same paths with or without
+//! `/api/laml` (answers then look like SignalWire's, or like Twilio's: page
+//! URIs under the same prefix, `start` and `end` on Twilio's). Response bodies
+//! are the spec's `Participant`, `ParticipantPage` and `Error`.
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
@@ -265,9 +269,9 @@ impl Fake {
             // Another account's resources are indistinguishable from missing ones.
             return not_found(&path);
         }
-        match method {
-            Method::GET => self.retrieve(&path),
-            Method::POST => {
+        match (method, path.call.is_some()) {
+            (Method::GET, true) => self.retrieve(&path),
+            (Method::POST, true) => {
                 let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
                     Ok(b) => b,
                     Err(_) => {
@@ -283,12 +287,96 @@ impl Fake {
                     Err(Refusal(status, code, message)) => error(status, code, message),
                 }
             }
-            _ => error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                20004,
-                format!("Method {method} not allowed on this resource"),
-            ),
+            (Method::DELETE, true) => self.kick(&path),
+            (Method::GET, false) => match parse_list(uri.query().unwrap_or_default()) {
+                Ok(query) => self.list(&path, &query),
+                Err(Refusal(status, code, message)) => error(status, code, message),
+            },
+            (method, one) => {
+                let allow = if one { "GET, POST, DELETE" } else { "GET" };
+                let mut response = error(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    20004,
+                    format!("Method {method} not allowed on this resource"),
+                );
+                // RFC 9110: a 405 says which methods the resource has.
+                let allow = header::HeaderValue::from_static(allow);
+                response.headers_mut().insert(header::ALLOW, allow);
+                response
+            }
         }
+    }
+
+    /// One page of the conference's participants (those still in it), the
+    /// filters applied, with the paging URIs either provider gives.
+    fn list(&self, path: &ParticipantPath, query: &ListQuery) -> Response {
+        let accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(conference) = accounts
+            .get(&path.account)
+            .and_then(|a| a.conferences.get(&path.conference))
+        else {
+            return not_found(path);
+        };
+        let matching: Vec<&ParticipantState> = conference
+            .participants
+            .iter()
+            .filter(|p| p.status != "completed")
+            .filter(|p| query.muted.is_none_or(|m| p.muted == m))
+            .filter(|p| query.hold.is_none_or(|h| p.hold == h))
+            .filter(|p| query.coaching.is_none_or(|c| p.coaching == c))
+            .collect();
+        let size = query.page_size;
+        let first = query.page.saturating_mul(size).min(matching.len());
+        let on_page = &matching[first..(first + size).min(matching.len())];
+        let base = format!(
+            "{}/2010-04-01/Accounts/{}/Conferences/{}/Participants.json",
+            path.prefix(),
+            path.account,
+            path.conference
+        );
+        // A page's URI: the filters, the size, the page, and (past the first)
+        // a token naming the last participant before it, as the providers do.
+        let uri = |page: usize| {
+            let mut uri = format!("{base}?{}PageSize={size}&Page={page}", query.filters);
+            let before = page.checked_mul(size).and_then(|n| n.checked_sub(1));
+            if let Some(p) = before.and_then(|n| matching.get(n)) {
+                uri.push_str(&format!("&PageToken=PA{}", p.call_sid));
+            }
+            uri
+        };
+        let more = first + size < matching.len();
+        let mut page = serde_json::json!({
+            "participants": on_page.iter().map(|p| to_wire(path, p)).collect::<Vec<_>>(),
+            "page": query.page,
+            "page_size": size,
+            "uri": uri(query.page),
+            "first_page_uri": uri(0),
+            "next_page_uri": more.then(|| uri(query.page + 1)),
+            "previous_page_uri": (query.page > 0).then(|| uri(query.page - 1)),
+        });
+        if !path.laml {
+            // Twilio also says where the page sits in the whole list.
+            page["start"] = first.into();
+            page["end"] = (first + on_page.len()).saturating_sub(1).into();
+        }
+        json(StatusCode::OK, &page)
+    }
+
+    /// Removes the participant: retrieve, update and kick then answer 404.
+    fn kick(&self, path: &ParticipantPath) -> Response {
+        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
+        let conference = accounts
+            .get_mut(&path.account)
+            .and_then(|a| a.conferences.get_mut(&path.conference));
+        let Some(conference) = conference else {
+            return not_found(path);
+        };
+        let before = conference.participants.len();
+        conference.participants.retain(|p| !path.is(p));
+        if conference.participants.len() == before {
+            return not_found(path);
+        }
+        StatusCode::NO_CONTENT.into_response()
     }
 
     fn retrieve(&self, path: &ParticipantPath) -> Response {
@@ -307,9 +395,7 @@ impl Fake {
         else {
             return not_found(path);
         };
-        let Some(index) = conference.participants.iter().position(|p| {
-            p.call_sid == path.call || p.label.as_deref() == Some(path.call.as_str())
-        }) else {
+        let Some(index) = conference.participants.iter().position(|p| path.is(p)) else {
             return not_found(path);
         };
         if conference.participants[index].status == "completed" {
@@ -438,6 +524,65 @@ fn parse_update(body: &[u8]) -> Result<Update, Refusal> {
     Ok(u)
 }
 
+/// The list's query: the three filters, the page size and the page.
+struct ListQuery {
+    muted: Option<bool>,
+    hold: Option<bool>,
+    coaching: Option<bool>,
+    page_size: usize,
+    page: usize,
+    /// The filters as given, to repeat in the paging URIs (`Muted=true&`).
+    filters: String,
+}
+
+/// Parses a list query as the service does: booleans case-insensitively,
+/// `PageSize` 1 to 1000 (50 when absent), `Page` from 0. The `PageToken` is
+/// accepted and not needed: the page number says where the page starts.
+fn parse_list(query: &str) -> Result<ListQuery, Refusal> {
+    let mut q = ListQuery {
+        muted: None,
+        hold: None,
+        coaching: None,
+        page_size: 50,
+        page: 0,
+        filters: String::new(),
+    };
+    let number = |field: &str, value: &str, range: std::ops::RangeInclusive<usize>| {
+        value
+            .parse::<usize>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| {
+                let message = format!(
+                    "Invalid value '{value}' for {field}: expected a number from {} to {}",
+                    range.start(),
+                    range.end()
+                );
+                Refusal(StatusCode::BAD_REQUEST, 10000, message)
+            })
+    };
+    for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        let filter = match key.as_ref() {
+            "Muted" => &mut q.muted,
+            "Hold" => &mut q.hold,
+            "Coaching" => &mut q.coaching,
+            "PageSize" => {
+                q.page_size = number("PageSize", &value, 1..=1000)?;
+                continue;
+            }
+            "Page" => {
+                q.page = number("Page", &value, 0..=1_000_000)?;
+                continue;
+            }
+            _ => continue,
+        };
+        let wanted = boolean(&key, &value)?;
+        *filter = Some(wanted);
+        q.filters.push_str(&format!("{key}={wanted}&"));
+    }
+    Ok(q)
+}
+
 fn boolean(field: &str, value: &str) -> Result<bool, Refusal> {
     if value.eq_ignore_ascii_case("true") {
         Ok(true)
@@ -477,43 +622,67 @@ fn absolute_url(field: &str, value: &str, empty_ok: bool) -> Result<String, Refu
     }
 }
 
+/// A request's target: a conference's participant list (`call` is `None`)
+/// or one participant, and whether it came under SignalWire's `/api/laml`
+/// prefix (answers then look like SignalWire's, otherwise like Twilio's).
 #[derive(Debug)]
 struct ParticipantPath {
     account: String,
     conference: String,
-    call: String,
+    call: Option<String>,
+    laml: bool,
 }
 
-/// `[/api/laml]/2010-04-01/Accounts/{A}/Conferences/{C}/Participants/{P}[.json]`,
+impl ParticipantPath {
+    fn call(&self) -> &str {
+        self.call.as_deref().unwrap_or_default()
+    }
+
+    /// The path prefix answers use: `/api/laml` or nothing.
+    fn prefix(&self) -> &'static str {
+        if self.laml { "/api/laml" } else { "" }
+    }
+
+    fn is(&self, p: &ParticipantState) -> bool {
+        p.call_sid == self.call() || p.label.as_deref() == Some(self.call())
+    }
+}
+
+/// `[/api/laml]/2010-04-01/Accounts/{A}/Conferences/{C}/Participants[/{P}][.json]`,
 /// with each segment percent-decoded.
 fn parse_path(path: &str) -> Option<ParticipantPath> {
+    let laml = path.starts_with("/api/laml/");
     let rest = path.strip_prefix("/api/laml").unwrap_or(path);
     let segments: Vec<&str> = rest.strip_prefix('/')?.split('/').collect();
     let decode = |s: &str| {
+        let s = s.strip_suffix(".json").unwrap_or(s);
         percent_encoding::percent_decode_str(s)
             .decode_utf8()
             .ok()
             .map(|c| c.into_owned())
     };
-    match segments.as_slice() {
+    let (account, conference, last, call) = match segments.as_slice() {
+        ["2010-04-01", "Accounts", a, "Conferences", c, last] => (a, c, *last, None),
         [
             "2010-04-01",
             "Accounts",
-            account,
+            a,
             "Conferences",
-            conference,
+            c,
             "Participants",
-            call,
-        ] => {
-            let call = call.strip_suffix(".json").unwrap_or(call);
-            Some(ParticipantPath {
-                account: decode(account)?,
-                conference: decode(conference)?,
-                call: decode(call)?,
-            })
-        }
-        _ => None,
+            p,
+        ] => (a, c, "Participants", Some(decode(p)?)),
+        _ => return None,
+    };
+    if last.strip_suffix(".json").unwrap_or(last) != "Participants" {
+        return None;
     }
+    Some(ParticipantPath {
+        account: decode(account)?,
+        conference: decode(conference)?,
+        call,
+        laml,
+    })
 }
 
 /// The account whose credentials the request carries, if they are right.
@@ -548,7 +717,7 @@ fn find<'a>(
         .get(&path.conference)?
         .participants
         .iter()
-        .find(|p| p.call_sid == path.call || p.label.as_deref() == Some(path.call.as_str()))
+        .find(|p| path.is(p))
 }
 
 /// The participant as the service answers it (the spec's `Participant`;
@@ -570,8 +739,11 @@ fn to_wire(path: &ParticipantPath, p: &ParticipantState) -> serde_json::Value {
         "start_conference_on_enter": p.start_conference_on_enter,
         "status": p.status,
         "uri": format!(
-            "/api/laml/2010-04-01/Accounts/{}/Conferences/{}/Participants/{}.json",
-            path.account, path.conference, p.call_sid
+            "{}/2010-04-01/Accounts/{}/Conferences/{}/Participants/{}.json",
+            path.prefix(),
+            path.account,
+            path.conference,
+            p.call_sid
         ),
     })
 }
@@ -592,12 +764,16 @@ fn error(status: StatusCode, code: i64, message: String) -> Response {
 }
 
 fn not_found(path: &ParticipantPath) -> Response {
+    let what = match &path.call {
+        Some(call) => format!("Participants/{call}.json"),
+        None => "Participants.json".into(),
+    };
     error(
         StatusCode::NOT_FOUND,
         20404,
         format!(
-            "The requested resource /2010-04-01/Accounts/{}/Conferences/{}/Participants/{}.json was not found",
-            path.account, path.conference, path.call
+            "The requested resource /2010-04-01/Accounts/{}/Conferences/{}/{what} was not found",
+            path.account, path.conference
         ),
     )
 }

@@ -1,5 +1,5 @@
-//! The whole scenario in one run: mute, hold with music, coach, barge and
-//! retrieve.
+//! The whole scenario in one run: list, mute, hold with music, coach, barge,
+//! retrieve and kick.
 //!
 //! With no `SIGNALWIRE_*` variables set, it starts the fake SignalWire
 //! server in-process and needs no network and no credentials:
@@ -13,6 +13,7 @@
 //! and `SIGNALWIRE_SUPERVISOR_CALL_SID` (another participant of the same
 //! conference), the same code talks to your space.
 
+use futures_util::TryStreamExt;
 use signalwire_participants::types::{Participant, UpdateParticipantRequest};
 use signalwire_participants::{Client, Error};
 
@@ -88,6 +89,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let agent = s.client.participant(&s.conference, &s.agent)?;
     let supervisor = s.client.participant(&s.conference, &s.supervisor)?;
 
+    println!("0. Who is in the conference (one page per participant, to show paging).");
+    let everyone: Vec<Participant> = s
+        .client
+        .participants(&s.conference)?
+        .page_size(1)
+        .stream()
+        .try_collect()
+        .await?;
+    for p in &everyone {
+        show("listed", p);
+    }
+
     println!("1. Mute the agent.");
     show("mute", &agent.mute().await?);
 
@@ -130,7 +143,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  the agent joined at {when} (the server wrote \"{created}\")");
     }
 
-    println!("6. What a mistake looks like.");
+    println!("6. The supervisor leaves (kick); the list shrinks.");
+    supervisor.kick().await?;
+    let left = s.client.participants(&s.conference)?.page().await?;
+    let left = left.participants.unwrap_or_default();
+    println!("  {} participants left in the conference", left.len());
+
+    println!("7. What a mistake looks like.");
     match s.client.participant(&s.conference, "../../etc") {
         Err(e) => println!("  refused before sending: {e}"),
         Ok(_) => println!("  (unexpectedly accepted)"),

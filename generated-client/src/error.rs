@@ -57,6 +57,18 @@ pub enum Error {
         /// The start of the body, as text.
         body: String,
     },
+    /// A page's `next_page_uri` was not followed: it names another host or
+    /// scheme (the credentials would go there), repeats a page already read
+    /// (the listing would never end), or is not a URI.
+    #[error(
+        "the participant list stopped: next_page_uri `{next_page_uri}` was not followed, because {reason}"
+    )]
+    Paging {
+        /// The `next_page_uri` as the server gave it.
+        next_page_uri: String,
+        /// Why it was not followed.
+        reason: &'static str,
+    },
     /// The server answered a status the API does not use (1xx).
     #[error("the server answered HTTP {status}, which this API does not use")]
     UnexpectedStatus {
@@ -120,7 +132,9 @@ impl Error {
             Error::Api(e) => Some(e.status),
             Error::UnexpectedStatus { status } | Error::Redirect { status, .. } => Some(*status),
             Error::Transport(e) => e.status().map(|s| s.as_u16()),
-            Error::InvalidArgument { .. } | Error::InvalidResponse { .. } => None,
+            Error::InvalidArgument { .. }
+            | Error::InvalidResponse { .. }
+            | Error::Paging { .. } => None,
         }
     }
 
@@ -129,6 +143,13 @@ impl Error {
         match self {
             Error::Api(e) => e.code,
             _ => None,
+        }
+    }
+
+    pub(crate) fn paging(next_page_uri: String, reason: &'static str) -> Self {
+        Error::Paging {
+            next_page_uri,
+            reason,
         }
     }
 
@@ -173,12 +194,23 @@ impl From<progenitor_client::Error<types::Error>> for Error {
             // A builder setter's conversion: "conversion to `CallSid` for call_sid failed".
             E::InvalidRequest(text) if text.starts_with("conversion to `") => {
                 let schema = text.split('`').nth(1).unwrap_or_default();
-                match text.split_once("failed: ") {
-                    Some((_, why)) => Error::InvalidArgument {
+                let field = text.split(" for ").nth(1).and_then(|t| t.split(' ').next());
+                let known = spec_facts::ACCEPTED_SHAPES
+                    .iter()
+                    .any(|(name, _)| *name == schema);
+                match (text.split_once("failed: "), field) {
+                    (Some((_, why)), _) => Error::InvalidArgument {
                         parameter: schema.to_string(),
                         reason: why.to_string(),
                     },
-                    None => Error::refused(schema),
+                    (None, Some(field)) if !known => Error::InvalidArgument {
+                        parameter: field.to_string(),
+                        reason: format!(
+                            "not a valid `{}`",
+                            schema.rsplit("::").next().unwrap_or(schema).trim()
+                        ),
+                    },
+                    (None, _) => Error::refused(schema),
                 }
             }
             // The request hook's refusals: "invalid HoldUrl: why".

@@ -1,7 +1,8 @@
 //! A client for the conference participant operations of SignalWire's
 //! Compatibility (LaML) REST API, which are also Twilio's 2010-04-01 API:
-//! **retrieve** a participant and **update** one (mute, hold with music,
-//! announce, coach, barge, end-on-exit...).
+//! **list** a conference's participants, **retrieve** one, **update** one
+//! (mute, hold with music, announce, coach, barge, end-on-exit...) and
+//! **kick** one.
 //!
 //! The HTTP layer is generated at build time from `openapi/participants.yaml`
 //! by progenitor; this crate adds what a generator cannot: constructors and
@@ -46,6 +47,17 @@
 //!     })
 //!     .await?;
 //!
+//! // Everyone in the conference, fetched page by page as the stream is read
+//! // (`.muted(true)`, `.hold(..)`, `.coaching(..)` filter; `.page()` reads
+//! // one page with its paging fields).
+//! use futures_util::TryStreamExt;
+//! let everyone: Vec<_> = client
+//!     .participants("b3877c40-da60-4998-90ad-b792e98472ae")?
+//!     .page_size(100)
+//!     .stream()
+//!     .try_collect()
+//!     .await?;
+//!
 //! // Read the state back.
 //! let p = agent.retrieve().await?;
 //! println!(
@@ -57,6 +69,9 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! A participant leaves with `agent.kick().await?`; afterwards retrieving,
+//! updating or kicking them again answers 404.
 //!
 //! # Clients
 //!
@@ -143,6 +158,7 @@ mod config;
 mod date;
 mod error;
 mod hooks;
+mod list;
 mod participant;
 mod status;
 
@@ -158,5 +174,6 @@ pub use config::{
 pub use date::Rfc2822Date;
 pub use error::{ApiError, Error};
 pub use generated::{Client, ClientInfo, ResponseValue, builder, spec_facts, types};
+pub use list::Participants;
 pub use participant::ParticipantRef;
 pub use status::ParticipantStatus;

@@ -108,6 +108,19 @@ impl ParticipantRef<'_> {
         Ok(answer.into_inner())
     }
 
+    /// Removes the participant from the conference (their call leaves it).
+    /// Afterwards retrieving, updating or kicking it again answers 404.
+    pub async fn kick(&self) -> Result<(), Error> {
+        self.client
+            .kick_participant()
+            .account_sid(self.account_sid.clone())
+            .conference_sid(self.conference_sid.clone())
+            .call_sid(self.call_sid.clone())
+            .send()
+            .await?;
+        Ok(())
+    }
+
     /// Mutes the participant.
     pub async fn mute(&self) -> Result<types::Participant, Error> {
         self.update(&UpdateParticipantRequest::mute()).await

@@ -20,6 +20,8 @@ pub const METHODS: [&str; 8] = [
 
 const SCHEMA_TYPES: &str = "string, number, integer, boolean, array, object";
 const SCALARS: [&str; 4] = ["string", "number", "integer", "boolean"];
+/// The request body media types progenitor 0.15 generates code for.
+const BODY_TYPES: &str = "application/json, application/x-www-form-urlencoded, application/octet-stream, text/plain, text/x-markdown";
 
 /// The extensions the spec may carry: provenance, and nothing else.
 const EXTENSIONS: [&str; 2] = ["x-sources", "x-decision"];
@@ -96,6 +98,8 @@ enum Problem {
     MediaTypes(String, usize),
     #[error("{0}: an `encoding` block is not supported by the generator")]
     Encoding(String),
+    #[error("{0}: the generator cannot send a `{1}` body; use one of {BODY_TYPES}")]
+    BodyType(String, String),
     #[error("{0}: a form body must be `type: object`")]
     FormNotObject(String),
     #[error(
@@ -524,6 +528,10 @@ fn check_body(root: &Node, body: &Node, what: &str, sink: &mut Sink) {
         );
     }
     for (kind, m) in media {
+        let essence = kind.name.split(';').next().unwrap_or_default();
+        if !BODY_TYPES.split(", ").any(|t| t == essence) {
+            sink.push(kind.pos, Problem::BodyType(what.into(), kind.name.clone()));
+        }
         if let Some(enc) = m.key("encoding") {
             sink.push(enc.pos, Problem::Encoding(what.into()));
         }

@@ -433,6 +433,16 @@ fn what_the_generator_panics_on_is_refused_first() {
             "10:11: parameter `Filter` is object; the generator takes only scalar parameters (string, number, integer, boolean)",
         ],
     );
+    let unknown_type = minimal_with(
+        "          application/x-www-form-urlencoded:\n",
+        "          application/x-www-form-urlencodedd:\n",
+    );
+    expect_text(
+        &unknown_type,
+        &[
+            "38:11: POST /Participants/{CallSid}.json: the generator cannot send a `application/x-www-form-urlencodedd` body; use one of application/json, application/x-www-form-urlencoded, application/octet-stream, text/plain, text/x-markdown",
+        ],
+    );
     let two_media = minimal_with(
         "              $ref: \"#/components/schemas/Update\"\n",
         "              $ref: \"#/components/schemas/Update\"\n          application/json:\n            schema:\n              $ref: \"#/components/schemas/Update\"\n",

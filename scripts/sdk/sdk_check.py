@@ -14,24 +14,24 @@ import traceback
 
 
 def make_client(sdk, demo):
-    # The fake listens on http://127.0.0.1:PORT; base_url is
-    # http://127.0.0.1:PORT/api/laml. Both SDKs keep their API domain's base
-    # URL in an attribute; pointing it at the fake is the only change.
+    # The fake listens on http://127.0.0.1:PORT. Both SDKs keep their API
+    # domain's base URL in an attribute, and pointing it at the fake's root is
+    # the only change: like the real services (https://api.twilio.com,
+    # https://SPACE.signalwire.com), they then call /2010-04-01/..., where the
+    # fake answers as Twilio does. The root matters for paging: both SDKs
+    # append a page's next_page_uri (a path on the host) to that base URL.
     root = demo["base_url"][: -len("/api/laml")]
     if sdk == "twilio9":
         from twilio.rest import Client
 
         client = Client(demo["account_sid"], demo["auth_token"])
-        # twilio-python 9.x: the Api domain joins base_url and the path.
-        client.api.base_url = demo["base_url"]
+        client.api.base_url = root
         return client
     from signalwire.rest import Client
 
     client = Client(
         demo["account_sid"], demo["auth_token"], signalwire_space_url="example.signalwire.com"
     )
-    # signalwire 2.1.1 sets client._api.base_url to https://SPACE and calls
-    # /2010-04-01/... without /api/laml, as its legacy SDKs do.
     client._api.base_url = root
     return client
 
@@ -148,6 +148,51 @@ def main():
     full_expected["end_conference_on_exit"] = True
     check("update: every field", update_and_read_back(alice, full, full_expected))
     check("update: nothing", update_and_read_back(bob, {}, {"muted": False, "hold": False}))
+
+    def sids(participants):
+        return [p.call_sid for p in participants]
+
+    def every_participant():
+        everyone = sids(client.conferences(conference).participants.list())
+        if everyone != [alice, bob, supervisor]:
+            raise AssertionError(f"list() gave {everyone}")
+
+    def one_per_page():
+        # page_size=1: every participant comes from a page of its own, each
+        # reached through the previous page's next_page_uri.
+        streamed = sids(client.conferences(conference).participants.stream(page_size=1))
+        if streamed != [alice, bob, supervisor]:
+            raise AssertionError(f"stream(page_size=1) gave {streamed}")
+        first = client.conferences(conference).participants.page(page_size=1)
+        if first.next_page_url is None or len(list(first)) != 1:
+            raise AssertionError("the first page of one does not name a next page")
+
+    def filtered():
+        everyone = [participant(c).fetch() for c in (alice, bob, supervisor)]
+        for flag in ("muted", "hold"):
+            for wanted in (True, False):
+                got = sids(client.conferences(conference).participants.list(**{flag: wanted}))
+                expected = [p.call_sid for p in everyone if getattr(p, flag) == wanted]
+                if got != expected:
+                    raise AssertionError(f"list({flag}={wanted}) gave {got}, expected {expected}")
+
+    def kick():
+        if participant(bob).delete() is not True:
+            raise AssertionError("delete() did not answer True")
+        try:
+            participant(bob).fetch()
+            raise AssertionError("the kicked participant can still be fetched")
+        except Exception as e:  # noqa: BLE001 - the SDK's own error type differs by version
+            if getattr(e, "status", None) != 404:
+                raise
+        left = sids(client.conferences(conference).participants.list())
+        if left != [alice, supervisor]:
+            raise AssertionError(f"after the kick, list() gave {left}")
+
+    check("list", every_participant)
+    check("stream, one per page", one_per_page)
+    check("list with filters", filtered)
+    check("delete (kick), then 404", kick)
 
     passed = sum(results)
     print(f"{sdk}: {passed} passed, {len(results) - passed} failed")

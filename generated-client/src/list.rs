@@ -1,0 +1,143 @@
+//! Listing a conference's participants: one page through the generated
+//! request, or every participant as a stream that follows `next_page_uri`
+//! (paging is what the generator knows nothing of).
+
+use std::collections::HashSet;
+
+use futures_util::{Stream, TryStreamExt, stream};
+
+use crate::participant::parse;
+use crate::{Client, Error, builder, types};
+
+/// The participants of one conference, with filters and a page size: read
+/// one page with [`page`](Self::page), or all of them with
+/// [`stream`](Self::stream).
+///
+/// ```no_run
+/// use futures_util::TryStreamExt;
+///
+/// # async fn run(client: signalwire_participants::Client) -> Result<(), signalwire_participants::Error> {
+/// let muted: Vec<_> = client
+///     .participants("CF0123456789abcdef0123456789abcdef")?
+///     .muted(true)
+///     .page_size(100)
+///     .stream()
+///     .try_collect()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Participants<'a> {
+    client: &'a Client,
+    request: builder::ListParticipants<'a>,
+}
+
+impl Client {
+    /// The participants of a conference of this client's own account.
+    pub fn participants(&self, conference_sid: &str) -> Result<Participants<'_>, Error> {
+        let conference: types::ConferenceSid = parse("ConferenceSid", conference_sid)?;
+        let request = self
+            .list_participants()
+            .account_sid(self.account_sid())
+            .conference_sid(conference);
+        Ok(Participants {
+            client: self,
+            request,
+        })
+    }
+}
+
+impl<'a> Participants<'a> {
+    /// Only the participants that are (`true`) or are not (`false`) muted.
+    pub fn muted(self, muted: bool) -> Self {
+        self.with(|r| r.muted(muted))
+    }
+
+    /// Only the participants that are (or are not) on hold.
+    pub fn hold(self, hold: bool) -> Self {
+        self.with(|r| r.hold(hold))
+    }
+
+    /// Only the participants that are (or are not) coaching (Twilio only).
+    pub fn coaching(self, coaching: bool) -> Self {
+        self.with(|r| r.coaching(coaching))
+    }
+
+    /// How many participants a page holds: 1 to 1000 (the service assumes 50;
+    /// 0 is refused before sending, more than 1000 by the service).
+    pub fn page_size(self, size: u64) -> Self {
+        self.with(|r| r.page_size(size))
+    }
+
+    fn with(
+        self,
+        f: impl FnOnce(builder::ListParticipants<'a>) -> builder::ListParticipants<'a>,
+    ) -> Self {
+        Participants {
+            request: f(self.request),
+            ..self
+        }
+    }
+
+    /// The first page, with its paging fields (`next_page_uri`, `page`...).
+    pub async fn page(&self) -> Result<types::ParticipantPage, Error> {
+        Ok(self.request.clone().send().await?.into_inner())
+    }
+
+    /// Every participant, page after page: each page is fetched when the
+    /// stream reaches it, by following the previous page's `next_page_uri`
+    /// (see [`Error::Paging`] for the ones refused).
+    pub fn stream(self) -> impl Stream<Item = Result<types::Participant, Error>> + 'a {
+        // The state: the request for the next page and the `next_page_uri`
+        // that names it (none for the first), and every one followed so far.
+        let start = (
+            Some((self.request, None::<String>)),
+            self.client,
+            HashSet::new(),
+        );
+        let pages = stream::try_unfold(start, |(next, client, mut seen)| async move {
+            let Some((request, uri)) = next else {
+                return Ok(None);
+            };
+            let request = match uri {
+                None => request,
+                Some(uri) if !seen.insert(uri.clone()) => {
+                    return Err(Error::paging(uri, "it repeats a page already read"));
+                }
+                Some(uri) => following(client, request, &uri)?,
+            };
+            let page = request.clone().send().await?.into_inner();
+            let next = page.next_page_uri.map(|uri| (request, Some(uri)));
+            let participants = page.participants.unwrap_or_default().into_iter().map(Ok);
+            Ok(Some((stream::iter(participants), (next, client, seen))))
+        });
+        Box::pin(pages.try_flatten())
+    }
+}
+
+/// The request for the page `next_page_uri` names. Both providers give it as
+/// a path on their host: it is resolved against the scheme, host and port of
+/// the base URL (D23), and refused if it names any other.
+fn following<'a>(
+    client: &Client,
+    request: builder::ListParticipants<'a>,
+    uri: &str,
+) -> Result<builder::ListParticipants<'a>, Error> {
+    let refuse = |reason| Error::paging(uri.into(), reason);
+    let base =
+        url::Url::parse(&client.baseurl).map_err(|_| refuse("the base URL does not parse"))?;
+    let next = base.join(uri).map_err(|_| refuse("it is not a URI"))?;
+    if next.origin() != base.origin() {
+        return Err(refuse("it names another host or scheme"));
+    }
+    next.query_pairs()
+        .try_fold(request, |request, (key, value)| match key.as_ref() {
+            "Page" => value
+                .parse::<u64>()
+                .map(|p| request.page(p))
+                .map_err(|_| refuse("its Page is not a number")),
+            "PageToken" => Ok(request.page_token(value.into_owned())),
+            _ => Ok(request),
+        })
+}
