@@ -38,6 +38,7 @@ elif [ "$(printf '%s\n%s\n' 22.12.0 "${node_have#v}" | sort -V | head -n 1)" != 
 fi
 command -v npm >/dev/null 2>&1 || need "npm (it comes with Node.js)"
 python3 -c 'import venv, ensurepip' 2>/dev/null || need "Python 3 with the venv module (Debian: apt install python3-venv)"
+pkg-config --exists openssl 2>/dev/null || need "OpenSSL's development files, for the native-tls feature (Debian: apt install libssl-dev pkg-config)"
 [ "$missing" -eq 0 ] || { echo "install what is missing above, then run this again"; exit 1; }
 echo "Rust $rust_have, Node.js $node_have, $(python3 --version)"
 
@@ -53,12 +54,17 @@ background() { # background PID LOG: wait for it, show its log if it failed
 step "cargo fmt --check"
 cargo fmt --all --check
 
-step "cargo clippy (every target, benchmarks included; warnings are errors)"
-cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
+# Every feature (the native-tls stack, tracing) in clippy, the docs and the
+# tests: one build of the dependencies serves the three.
+step "cargo clippy (every target and feature, benchmarks included; warnings are errors)"
+cargo clippy --workspace --all-targets --all-features --locked --quiet -- -D warnings
 
 step "cargo doc of the published crates (broken links and missing docs are errors)"
-RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked --quiet \
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --all-features --locked --quiet \
   -p participants-openapi -p signalwire-participants -p signalwire-participants-fake
+
+step "cargo clippy of the client with its default features (the rustls code native-tls replaces)"
+cargo clippy --package signalwire-participants --lib --locked --quiet -- -D warnings
 
 step "cargo xtask regen --check (lint, compile every dependent crate, snapshots match the spec)"
 cargo xtask regen --check
@@ -71,8 +77,8 @@ step "official Python SDKs (twilio 9.x, signalwire 2.1.1) against the fake serve
 background $sdk_setup "$logs/sdk-setup.log"
 bash scripts/sdk-check.sh
 
-step "cargo test (every test, doctests included)"
-cargo test --workspace --locked
+step "cargo test --all-features (every test, doctests included)"
+cargo test --workspace --all-features --locked
 
 step "cargo package (the three published crates, each built from its .crate)"
 cargo package --locked --allow-dirty --quiet \

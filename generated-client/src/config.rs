@@ -35,6 +35,18 @@ pub const ENV_API_TOKEN: &str = "SIGNALWIRE_API_TOKEN";
 pub struct ClientState {
     pub(crate) account_sid: String,
     pub(crate) http: reqwest::Client,
+    pub(crate) retries: Option<Retries>,
+}
+
+/// How a client retries (see [`ClientConfig::retries`]): at most `attempts`
+/// tries in all, none started after `budget` has gone by since the first
+/// (waits included).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retries {
+    /// The most tries one call makes, the first included.
+    pub attempts: u32,
+    /// How long after the first try a retry may still start.
+    pub budget: Duration,
 }
 
 /// Why a [`Client`] could not be built. Never contains a token.
@@ -100,6 +112,7 @@ pub struct ClientConfig {
     connect_timeout: Duration,
     timeout: Duration,
     user_agent: String,
+    retries: Option<Retries>,
 }
 
 impl ClientConfig {
@@ -195,6 +208,7 @@ impl ClientConfig {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             user_agent: USER_AGENT.to_string(),
+            retries: None,
         })
     }
 
@@ -213,6 +227,33 @@ impl ClientConfig {
     /// The `User-Agent` header (default `signalwire-participants/VERSION`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Turns retries on (they are off by default): a call is tried at most
+    /// `attempts` times, and no retry starts once `budget` has gone by since
+    /// the first try. Retried: the answers 429, 502, 503 and 504, and a
+    /// connection that could not be made (nothing was sent). Never retried:
+    /// any other answer (a 4xx other than 429 in particular), and a failure
+    /// after the request was sent. The wait is what the answer's
+    /// `Retry-After` says (seconds or an HTTP date; if it ends past the
+    /// budget, the call gives up and returns that answer), or else an
+    /// exponential backoff from 100 ms (at most 5 s), with jitter. A call
+    /// lasts at most `budget` plus the time of its last try (at most
+    /// [`timeout`](Self::timeout)). What each operation does on a retry is
+    /// in the crate documentation ("Retries").
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use signalwire_participants::ClientConfig;
+    ///
+    /// let client = ClientConfig::twilio("AC0123456789abcdef0123456789abcdef", "token")?
+    ///     .retries(4, Duration::from_secs(10))
+    ///     .build()?;
+    /// # Ok::<(), signalwire_participants::ConfigError>(())
+    /// ```
+    pub fn retries(mut self, attempts: u32, budget: Duration) -> Self {
+        self.retries = Some(Retries { attempts, budget });
         self
     }
 
@@ -243,28 +284,21 @@ impl ClientConfig {
         let state = ClientState {
             account_sid: self.username,
             http: http.clone(),
+            retries: self.retries,
         };
         Ok(Client::new_with_client(&self.base_url, http, state))
     }
 }
 
 /// The TLS stack the crate's features chose (reqwest takes it from the
-/// builder): the platform's, or rustls with aws-lc-rs, or by default rustls
-/// with ring, configured for this client alone.
+/// builder): the platform's, or by default rustls with ring, configured for
+/// this client alone.
 #[cfg(feature = "native-tls")]
 fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, ConfigError> {
     Ok(builder.tls_backend_native())
 }
 
-#[cfg(all(feature = "aws-lc-rs", not(feature = "native-tls")))]
-fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, ConfigError> {
-    Ok(builder.tls_backend_rustls())
-}
-
-#[cfg(all(
-    feature = "rustls",
-    not(any(feature = "aws-lc-rs", feature = "native-tls"))
-))]
+#[cfg(all(feature = "rustls", not(feature = "native-tls")))]
 fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, ConfigError> {
     use std::sync::Arc;
     let failed = |e: rustls::Error| ConfigError::Tls(e.to_string());
@@ -282,7 +316,7 @@ fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Config
 }
 
 /// Without a TLS feature the client speaks plain http only (to loopback).
-#[cfg(not(any(feature = "rustls", feature = "aws-lc-rs", feature = "native-tls")))]
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
 fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, ConfigError> {
     Ok(builder)
 }

@@ -12,16 +12,22 @@
 //! - Requests go out through the HTTP client `ClientConfig::build` made,
 //!   which never follows a redirect; a 3xx answer is tagged with the
 //!   request's method so that the error can say whether an update was lost.
+//! - Retries, when turned on (`ClientConfig::retries`): the generator has
+//!   none; and, with the `tracing` feature, one span per call.
 //! - An error answer whose body is not the provider's JSON error object (an
 //!   HTML 502 from a proxy, a truncated body) is wrapped into one, keeping the
 //!   status and the text, so it becomes a typed, retryable-aware error
 //!   instead of a JSON decoding failure.
 
+use std::time::{Duration, Instant, SystemTime};
+
+use backon::BackoffBuilder as _;
 use progenitor_client::{ClientHooks, Error, OperationInfo};
-use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 
 use crate::error::{PLAIN_TEXT_MARKER, preview};
-use crate::{Client, ClientState, spec_facts, types};
+use crate::{Client, ClientState, Retries, spec_facts, types};
 
 impl ClientHooks<ClientState> for Client {
     async fn pre<E>(
@@ -39,14 +45,58 @@ impl ClientHooks<ClientState> for Client {
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument as _;
+            let mut ops = spec_facts::OPERATIONS.iter();
+            let (_, method, route) = ops
+                .find(|(id, ..)| *id == info.operation_id)
+                .copied()
+                .unwrap_or_default();
+            let span = tracing::info_span!(
+                "signalwire_participants",
+                operation = info.operation_id,
+                http.method = method,
+                http.route = route,
+                http.status = tracing::field::Empty,
+                attempts = tracing::field::Empty,
+                error_code = tracing::field::Empty,
+            );
+            return self.call(request, info).instrument(span).await;
+        }
+        #[cfg(not(feature = "tracing"))]
+        self.call(request, info).await
+    }
+}
+
+impl Client {
+    /// One call: the request, tried as often as the retry settings allow,
+    /// and the answer made into what the generated code can read.
+    async fn call(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let method = request.method().clone();
-        let mut response = self.inner.http.execute(request).await?;
+        let (mut response, maybe_applied) = self.send(request).await?;
         let status = response.status();
+        record("http.status", status.as_u16());
         if status.is_redirection() {
             response.extensions_mut().insert(RedirectedRequest(method));
             return Ok(response);
+        }
+        // A kick retried after a 5xx that finds the participant gone: the
+        // earlier attempt removed it, which is what the kick was for.
+        if maybe_applied
+            && status == StatusCode::NOT_FOUND
+            && info.operation_id == "kick_participant"
+        {
+            let done = http::Response::builder()
+                .status(StatusCode::NO_CONTENT)
+                .body(Vec::new());
+            return Ok(done.map(reqwest::Response::from).unwrap_or(response));
         }
         if !(status.is_client_error() || status.is_server_error()) {
             return Ok(response);
@@ -56,16 +106,19 @@ impl ClientHooks<ClientState> for Client {
         let mut body = response.bytes().await?.to_vec();
         // Only this client sets the marker; a server cannot.
         headers.remove(PLAIN_TEXT_MARKER);
-        if serde_json::from_slice::<types::Error>(&body).is_err() {
-            let text = preview(&body);
-            let wrapped = types::Error {
-                status: Some(i64::from(status.as_u16())),
-                message: (!text.is_empty()).then_some(text),
-                ..Default::default()
-            };
-            body = serde_json::to_vec(&wrapped).unwrap_or_default();
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            headers.insert(PLAIN_TEXT_MARKER, HeaderValue::from_static("1"));
+        match serde_json::from_slice::<types::Error>(&body) {
+            Ok(error) => record("error_code", error.code.unwrap_or_default()),
+            Err(_) => {
+                let text = preview(&body);
+                let wrapped = types::Error {
+                    status: Some(i64::from(status.as_u16())),
+                    message: (!text.is_empty()).then_some(text),
+                    ..Default::default()
+                };
+                body = serde_json::to_vec(&wrapped).unwrap_or_default();
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                headers.insert(PLAIN_TEXT_MARKER, HeaderValue::from_static("1"));
+            }
         }
         headers.remove(CONTENT_LENGTH);
         headers.remove(CONTENT_ENCODING);
@@ -75,7 +128,82 @@ impl ClientHooks<ClientState> for Client {
         *rebuilt.headers_mut() = headers;
         Ok(reqwest::Response::from(rebuilt))
     }
+
+    /// Sends the request, again while it fails in a way worth retrying and
+    /// the retry settings allow. Also says whether an earlier attempt was
+    /// answered 502, 503 or 504 (it may have been applied; a 429 never is).
+    async fn send(
+        &self,
+        mut request: reqwest::Request,
+    ) -> reqwest::Result<(reqwest::Response, bool)> {
+        let off = Retries {
+            attempts: 1,
+            budget: Duration::ZERO,
+        };
+        let Retries { attempts, budget } = self.inner.retries.unwrap_or(off);
+        let started = Instant::now();
+        let mut delays = backon::ExponentialBuilder::default()
+            .with_min_delay(Duration::from_millis(100))
+            .with_max_delay(Duration::from_secs(5))
+            .with_jitter()
+            .without_max_times()
+            .build();
+        let (mut attempt, mut maybe_applied) = (1, false);
+        loop {
+            let spare = if attempt < attempts {
+                request.try_clone()
+            } else {
+                None
+            };
+            let outcome = self.inner.http.execute(request).await;
+            let wait = match &outcome {
+                Ok(r) if matches!(r.status().as_u16(), 429 | 502 | 503 | 504) => {
+                    retry_after(r).or_else(|| delays.next())
+                }
+                Err(e) if e.is_connect() => delays.next(),
+                _ => None,
+            };
+            match (spare, wait) {
+                (Some(spare), Some(wait)) if started.elapsed() + wait <= budget => {
+                    #[cfg(feature = "tracing")]
+                    tracing::debug!(
+                        attempt,
+                        http.status = outcome.as_ref().map_or(0, |r| r.status().as_u16()),
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying (http.status 0: no connection)"
+                    );
+                    maybe_applied |= outcome.as_ref().is_ok_and(|r| r.status().as_u16() >= 502);
+                    tokio::time::sleep(wait).await;
+                    (request, attempt) = (spare, attempt + 1);
+                }
+                _ => {
+                    record("attempts", attempt);
+                    return outcome.map(|r| (r, maybe_applied));
+                }
+            }
+        }
+    }
 }
+
+/// The wait an answer's `Retry-After` asks for: seconds, or an HTTP date
+/// (one already past asks for none).
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    let value = response.headers().get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(SystemTime::now()).unwrap_or_default())
+}
+
+/// Writes a field of the call's span (with the `tracing` feature).
+#[cfg(feature = "tracing")]
+fn record(field: &'static str, value: impl tracing::Value) {
+    tracing::Span::current().record(field, value);
+}
+
+#[cfg(not(feature = "tracing"))]
+fn record<T>(_: &'static str, _: T) {}
 
 /// The method of a request that was answered with a redirect.
 #[derive(Clone, Debug)]

@@ -89,8 +89,8 @@
 //!
 //! The `rustls` feature (the default) uses rustls with the ring crypto
 //! provider and the system's root certificates, set up for each client
-//! (nothing process-wide); `aws-lc-rs` uses rustls with aws-lc-rs instead,
-//! and `native-tls` the platform's TLS. With the default, reqwest itself has
+//! (nothing process-wide); `native-tls` uses the platform's TLS instead
+//! (OpenSSL on Linux), and wins when both are on. With the default, reqwest itself has
 //! no default provider in your build: a bare `reqwest::Client::new()` of your
 //! own then needs `rustls::crypto::ring::default_provider().install_default()`
 //! first (or reqwest's `rustls` feature).
@@ -108,6 +108,37 @@
 //! Like twilio-python 9.x: `Accept: application/json`; a form body with only
 //! the fields the caller set, booleans as `true`/`false`; a label in the
 //! path percent-encoded (`%20` for a space). No `api-version` header.
+//!
+//! # Retries
+//!
+//! Off by default; [`ClientConfig::retries`] turns them on with a number of
+//! attempts and a time budget. Retried: 429, 502, 503 and 504 answers, and a
+//! connection that could not be made (nothing was sent). Never retried: any
+//! other answer, a 4xx other than 429 in particular, and a failure after the
+//! request went out (a timeout, a connection cut mid-answer). The wait is the
+//! answer's `Retry-After` (seconds or an HTTP date) or else an exponential
+//! backoff from 100 ms to 5 s with jitter; no retry starts once the budget has
+//! gone by, and a `Retry-After` that ends past it stops the retries (the call
+//! returns that answer). A call therefore lasts at most the budget plus its
+//! last try (itself at most the request timeout, 30 s by default). Every
+//! operation can be repeated safely:
+//!
+//! | operation | on a retry |
+//! |---|---|
+//! | list, retrieve | reads: the same answer, or a newer state |
+//! | update | sets fields to values, so applying it twice is applying it once; the answer is the participant after it |
+//! | kick | after a 502, 503 or 504 (which a proxy may send although the service removed the participant), a 404 on the retry means the participant is gone: the kick succeeds. A 404 on the first try, or after a 429 (never processed), is an error as usual |
+//!
+//! # Tracing
+//!
+//! With the `tracing` feature, every call is one span named
+//! `signalwire_participants` (level INFO) with these fields: `operation` (the
+//! spec's operationId: `retrieve_participant`...), `http.method`,
+//! `http.route` (the path template, never the filled path: a label can be a
+//! person's name), `http.status`, `attempts`, and `error_code` (the provider's
+//! code, on an error answer). Each retry is a DEBUG event in it with the
+//! attempt, the status that failed (0: no connection) and the wait. No
+//! credential, header value, form field or body is ever recorded.
 //!
 //! # Redirects
 //!
@@ -169,7 +200,7 @@ mod generated {
 
 pub use config::{
     ClientConfig, ClientState, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
-    ENV_API_TOKEN, ENV_PROJECT_ID, ENV_SPACE, Secret, USER_AGENT,
+    ENV_API_TOKEN, ENV_PROJECT_ID, ENV_SPACE, Retries, Secret, USER_AGENT,
 };
 pub use date::Rfc2822Date;
 pub use error::{ApiError, Error};

@@ -86,7 +86,8 @@ pub fn generator_view(spec: &Spec) -> Result<openapiv3::OpenAPI, GenerateError> 
 
 /// What the hand-written layer reads from the spec instead of restating it:
 /// the shapes each patterned schema accepts (its description, for error
-/// messages) and which form fields are URLs (`format: uri`).
+/// messages), which form fields are URLs (`format: uri`), and each
+/// operation's method and path template (for traces).
 fn facts(view: &openapiv3::OpenAPI) -> proc_macro2::TokenStream {
     use openapiv3::{SchemaKind, Type, VariantOrUnknownOrEmpty};
     let schemas = view.components.iter().flat_map(|c| &c.schemas);
@@ -124,6 +125,18 @@ fn facts(view: &openapiv3::OpenAPI) -> proc_macro2::TokenStream {
         }
     }
     let (names, texts): (Vec<_>, Vec<_>) = shapes.into_iter().unzip();
+    let operations = view
+        .paths
+        .iter()
+        .filter_map(|(path, item)| Some((path, item.as_item()?)));
+    let operations: Vec<_> = operations
+        .flat_map(|(path, item)| {
+            item.iter().map(move |(method, op)| {
+                (op.operation_id.clone(), method.to_uppercase(), path.clone())
+            })
+        })
+        .map(|(id, method, path)| quote::quote! { (#id, #method, #path) })
+        .collect();
     quote::quote! {
         /// Facts read from the spec when this code was generated, so that the
         /// hand-written layer does not restate them.
@@ -133,6 +146,9 @@ fn facts(view: &openapiv3::OpenAPI) -> proc_macro2::TokenStream {
             pub const ACCEPTED_SHAPES: &[(&str, &str)] = &[#((#names, #texts)),*];
             /// The fields of the spec's object schemas declared `format: uri`.
             pub const URI_FIELDS: &[&str] = &[#(#uri_fields),*];
+            /// Every operation: its id, its HTTP method and its path template
+            /// (for traces, which must not carry the filled path).
+            pub const OPERATIONS: &[(&str, &str, &str)] = &[#(#operations),*];
         }
     }
 }

@@ -1,0 +1,389 @@
+//! Retries against a real HTTP server on 127.0.0.1 that answers from a
+//! script (status, `Retry-After`, body) and notes when each request came;
+//! and the tracing spans of a call, captured, with no secret in them.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use participants_shapes::{ACCOUNT, CALL, CONFERENCE, TOKEN, expected_basic};
+use serde_json::json;
+use signalwire_participants::{Client, ClientConfig, Error};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// One scripted answer: status, `Retry-After` (if any), JSON body.
+type Answer = (u16, Option<String>, serde_json::Value);
+
+/// A loopback server answering each request with the next scripted answer,
+/// noting when each request arrived.
+struct Script {
+    base_url: String,
+    arrivals: Arc<Mutex<Vec<Instant>>>,
+}
+
+async fn script(answers: Vec<Answer>) -> Script {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    serve(listener, answers).await
+}
+
+async fn serve(listener: TcpListener, answers: Vec<Answer>) -> Script {
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let arrivals = Arc::new(Mutex::new(Vec::new()));
+    let log = arrivals.clone();
+    tokio::spawn(async move {
+        let mut answers = answers.into_iter();
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut raw = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !raw.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => raw.extend_from_slice(&buf[..n]),
+                }
+            }
+            log.lock().unwrap().push(Instant::now());
+            let (status, retry_after, body) = answers.next().unwrap_or((500, None, json!({})));
+            let body = body.to_string();
+            let retry_after = retry_after
+                .map(|r| format!("Retry-After: {r}\r\n"))
+                .unwrap_or_default();
+            let head = format!(
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n{retry_after}Content-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes()).await;
+            let _ = stream.write_all(body.as_bytes()).await;
+            let _ = stream.shutdown().await;
+        }
+    });
+    Script { base_url, arrivals }
+}
+
+impl Script {
+    fn client(&self, attempts: u32, budget: Duration) -> Client {
+        ClientConfig::with_base_url(&self.base_url, ACCOUNT, TOKEN)
+            .unwrap()
+            .retries(attempts, budget)
+            .build()
+            .unwrap()
+    }
+
+    fn requests(&self) -> usize {
+        self.arrivals.lock().unwrap().len()
+    }
+
+    /// The time between the first and the second request.
+    fn first_wait(&self) -> Duration {
+        let arrivals = self.arrivals.lock().unwrap();
+        arrivals[1] - arrivals[0]
+    }
+}
+
+fn ok() -> Answer {
+    (200, None, json!({"call_sid": CALL, "muted": true}))
+}
+
+fn error(status: u16, code: i64, message: &str) -> Answer {
+    (
+        status,
+        None,
+        json!({"code": code, "message": message, "status": status}),
+    )
+}
+
+fn with_retry_after(mut answer: Answer, value: &str) -> Answer {
+    answer.1 = Some(value.to_string());
+    answer
+}
+
+async fn retrieve(client: &Client) -> Result<signalwire_participants::types::Participant, Error> {
+    client
+        .participant(CONFERENCE, CALL)
+        .unwrap()
+        .retrieve()
+        .await
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_is_retried_once_after_waiting() {
+    let server = script(vec![
+        with_retry_after(error(429, 20429, "Too Many Requests"), "1"),
+        ok(),
+    ])
+    .await;
+    let p = retrieve(&server.client(3, Duration::from_secs(10)))
+        .await
+        .unwrap();
+    assert_eq!(p.muted, Some(true));
+    assert_eq!(server.requests(), 2);
+    assert!(
+        server.first_wait() >= Duration::from_secs(1),
+        "{:?}",
+        server.first_wait()
+    );
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_honoured() {
+    // Two seconds ahead: HTTP dates have whole seconds, so the wait is
+    // between one and two seconds.
+    let at = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
+    let server = script(vec![with_retry_after(error(503, 20503, "busy"), &at), ok()]).await;
+    retrieve(&server.client(3, Duration::from_secs(10)))
+        .await
+        .unwrap();
+    assert_eq!(server.requests(), 2);
+    let wait = server.first_wait();
+    assert!(
+        wait >= Duration::from_millis(900) && wait <= Duration::from_millis(2500),
+        "{wait:?}"
+    );
+}
+
+#[tokio::test]
+async fn three_503s_give_up_with_the_last_error() {
+    let server = script(vec![
+        error(503, 1, "first"),
+        error(503, 2, "second"),
+        error(503, 3, "third"),
+        ok(),
+    ])
+    .await;
+    let err = retrieve(&server.client(3, Duration::from_secs(10)))
+        .await
+        .unwrap_err();
+    assert_eq!((err.status(), err.code()), (Some(503), Some(3)), "{err}");
+    assert!(err.is_retryable());
+    assert_eq!(server.requests(), 3);
+}
+
+#[tokio::test]
+async fn a_refused_connection_then_success() {
+    // Nothing listens on the port at first; a server starts there soon.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = ClientConfig::with_base_url(&format!("http://127.0.0.1:{port}"), ACCOUNT, TOKEN)
+        .unwrap()
+        .retries(20, Duration::from_secs(15))
+        .build()
+        .unwrap();
+    let later = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+        serve(listener, vec![ok()]).await
+    });
+    let started = Instant::now();
+    let p = retrieve(&client).await.unwrap();
+    assert_eq!(p.muted, Some(true));
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(later.await.unwrap().requests(), 1);
+}
+
+#[tokio::test]
+async fn a_400_is_never_retried_nor_a_404() {
+    for (status, code) in [(400, 21402), (404, 20404), (401, 20003)] {
+        let server = script(vec![error(status, code, "no"), ok()]).await;
+        let err = retrieve(&server.client(5, Duration::from_secs(10)))
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(status));
+        assert_eq!(server.requests(), 1, "{status}");
+    }
+}
+
+#[tokio::test]
+async fn the_budget_ends_retries() {
+    // The server asks for more than the budget: the call gives up at once
+    // with that answer rather than retry early.
+    let server = script(vec![
+        with_retry_after(error(503, 20503, "later"), "5"),
+        ok(),
+    ])
+    .await;
+    let started = Instant::now();
+    let err = retrieve(&server.client(5, Duration::from_secs(1)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(server.requests(), 1);
+    assert!(started.elapsed() < Duration::from_secs(1));
+    // Backoff without Retry-After: retries while the budget allows, then the last answer.
+    let answers = (0..50).map(|i| error(502, i, "bad gateway")).collect();
+    let server = script(answers).await;
+    let started = Instant::now();
+    let err = retrieve(&server.client(50, Duration::from_millis(700)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(502));
+    assert!(
+        server.requests() >= 2 && server.requests() < 50,
+        "{}",
+        server.requests()
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(700 + 1000),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(err.code(), Some(server.requests() as i64 - 1));
+}
+
+#[tokio::test]
+async fn retries_are_off_by_default() {
+    let server = script(vec![error(503, 20503, "busy"), ok()]).await;
+    let client = Client::with_base_url(&server.base_url, ACCOUNT, TOKEN).unwrap();
+    assert_eq!(retrieve(&client).await.unwrap_err().status(), Some(503));
+    assert_eq!(server.requests(), 1);
+}
+
+#[tokio::test]
+async fn updates_are_retried_with_the_same_body() {
+    let server = script(vec![
+        with_retry_after(error(429, 20429, "slow down"), "0"),
+        ok(),
+    ])
+    .await;
+    let client = server.client(2, Duration::from_secs(5));
+    client
+        .participant(CONFERENCE, CALL)
+        .unwrap()
+        .mute()
+        .await
+        .unwrap();
+    assert_eq!(server.requests(), 2);
+}
+
+#[tokio::test]
+async fn a_retried_kick_that_finds_the_participant_gone_succeeded() {
+    // A 503 may come from a proxy after the service removed the
+    // participant: the retry's 404 then means the kick was done.
+    let server = script(vec![
+        with_retry_after(error(503, 20503, "busy"), "0"),
+        error(404, 20404, "gone"),
+    ])
+    .await;
+    let kick = server
+        .client(3, Duration::from_secs(5))
+        .participant(CONFERENCE, CALL)
+        .unwrap()
+        .kick()
+        .await;
+    assert!(kick.is_ok(), "{kick:?}");
+    assert_eq!(server.requests(), 2);
+    // A 429 is never processed, so a 404 after it is a real 404; and so is
+    // a 404 on the first try.
+    for answers in [
+        vec![
+            with_retry_after(error(429, 20429, "slow"), "0"),
+            error(404, 20404, "gone"),
+        ],
+        vec![error(404, 20404, "gone")],
+    ] {
+        let server = script(answers).await;
+        let client = server.client(3, Duration::from_secs(5));
+        let err = client
+            .participant(CONFERENCE, CALL)
+            .unwrap()
+            .kick()
+            .await
+            .unwrap_err();
+        assert_eq!((err.status(), err.code()), (Some(404), Some(20404)));
+    }
+}
+
+/// A writer into a shared buffer, for the captured traces.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn each_call_is_one_span_without_secrets_or_bodies() {
+    let label = "Ada Lovelace's phone";
+    let server = script(vec![
+        with_retry_after(error(429, 20429, "Too Many Requests"), "0"),
+        error(404, 20404, "The requested resource was not found"),
+        ok(),
+    ])
+    .await;
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::DEBUG)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let client = server.client(3, Duration::from_secs(5));
+    let err = client
+        .participant(CONFERENCE, label)
+        .unwrap()
+        .retrieve()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(20404));
+    client
+        .participant(CONFERENCE, CALL)
+        .unwrap()
+        .hold_with_music("https://example.com/private-hold-music.mp3")
+        .await
+        .unwrap();
+    drop(_guard);
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let closes: Vec<&str> = text.lines().filter(|l| l.contains("close")).collect();
+    assert_eq!(closes.len(), 2, "{text}");
+    for field in [
+        "operation=\"retrieve_participant\"",
+        "http.method=\"GET\"",
+        "http.route=\"/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}.json\"",
+        "http.status=404",
+        "attempts=2",
+        "error_code=20404",
+    ] {
+        assert!(
+            closes[0].contains(field),
+            "{field} missing from {}",
+            closes[0]
+        );
+    }
+    for field in [
+        "operation=\"update_participant\"",
+        "http.method=\"POST\"",
+        "http.status=200",
+        "attempts=1",
+    ] {
+        assert!(
+            closes[1].contains(field),
+            "{field} missing from {}",
+            closes[1]
+        );
+    }
+    assert!(text.contains("retrying"), "{text}");
+    for secret in [
+        TOKEN,
+        &expected_basic(),
+        label,
+        "Ada",
+        "private-hold-music",
+        "Too Many Requests",
+        ACCOUNT,
+    ] {
+        assert!(
+            !text.contains(secret),
+            "{secret:?} is in the traces:\n{text}"
+        );
+    }
+}
