@@ -35,7 +35,7 @@ impl ClientHooks<ClientState> for Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        request.headers_mut().remove("api-version");
+        request.headers_mut().remove(API_VERSION);
         if let Some(body) = request.body().and_then(reqwest::Body::as_bytes) {
             check_form(body).map_err(Error::InvalidRequest)?;
         }
@@ -80,7 +80,16 @@ impl Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let method = request.method().clone();
-        let (mut response, maybe_applied) = self.send(request).await?;
+        // Whether an earlier attempt was answered 502, 503 or 504 (it may
+        // have been applied; a 429 never is).
+        let (mut response, maybe_applied) = match self.inner.retries {
+            None => {
+                record("attempts", 1);
+                (self.inner.http.execute(request).await?, false)
+            }
+            // Boxed: the retry loop's state stays out of every call's future.
+            Some(retries) => Box::pin(self.send_with_retries(request, retries)).await?,
+        };
         let status = response.status();
         record("http.status", status.as_u16());
         if status.is_redirection() {
@@ -130,17 +139,12 @@ impl Client {
     }
 
     /// Sends the request, again while it fails in a way worth retrying and
-    /// the retry settings allow. Also says whether an earlier attempt was
-    /// answered 502, 503 or 504 (it may have been applied; a 429 never is).
-    async fn send(
+    /// the retry settings allow.
+    async fn send_with_retries(
         &self,
         mut request: reqwest::Request,
+        Retries { attempts, budget }: Retries,
     ) -> reqwest::Result<(reqwest::Response, bool)> {
-        let off = Retries {
-            attempts: 1,
-            budget: Duration::ZERO,
-        };
-        let Retries { attempts, budget } = self.inner.retries.unwrap_or(off);
         let started = Instant::now();
         let mut delays = backon::ExponentialBuilder::default()
             .with_min_delay(Duration::from_millis(100))
@@ -209,9 +213,18 @@ fn record<T>(_: &'static str, _: T) {}
 #[derive(Clone, Debug)]
 pub(crate) struct RedirectedRequest(pub(crate) reqwest::Method);
 
+/// The header the generated code adds to every request.
+const API_VERSION: reqwest::header::HeaderName =
+    reqwest::header::HeaderName::from_static("api-version");
+
 /// The form checks: `Err("invalid FIELD: why")`, the text the error
 /// conversion reads the parameter back from.
 fn check_form(body: &[u8]) -> Result<(), String> {
+    // Most bodies name no field checked here: a scan is cheaper than a parse.
+    let mut names = spec_facts::URI_FIELDS.iter().chain(&["Coaching"]);
+    if !names.any(|name| body.windows(name.len()).any(|w| w == name.as_bytes())) {
+        return Ok(());
+    }
     let (mut coaching, mut coached) = (false, false);
     for (key, value) in url::form_urlencoded::parse(body) {
         match key.as_ref() {
