@@ -4,8 +4,8 @@
 //!
 //! It behaves like the real service where it matters to a client: HTTP Basic
 //! auth per account (401, code 20003), other accounts' resources are 404
-//! (20404), form parsing as the service does it (case-insensitive booleans,
-//! `Muted` read as false for any other value), GET/POST methods only (13221),
+//! (20404), form parsing as the service does it (case-insensitive booleans),
+//! but stricter where the spec is (unknown fields refused), GET/POST methods only (13221),
 //! absolute http(s) URLs only (21402), coaching rules (16002), lists paged by
 //! `PageSize` and `Page`/`PageToken` and filtered by `Muted`, `Hold` and
 //! `Coaching`, a kick after which the participant is gone (404), 405 with
@@ -142,14 +142,18 @@ pub const DEMO_ACCOUNT: &str = "0b5e7f3a-7c1d-4e2b-9a6f-1d2c3b4a5e60";
 pub const DEMO_TOKEN: &str = "PTfake0000demo0000token";
 /// The demo conference.
 pub const DEMO_CONFERENCE: &str = "6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
-/// The demo participants (alice, bob, supervisor).
-pub const DEMO_CALLS: [&str; 3] = [
+/// The demo participants (alice, bob, supervisor, dave). Bob's and the
+/// supervisor's ids are the coach targets of the spec's update examples, so
+/// that the examples run against the fake as written (schemathesis sends
+/// them); dave is the one a tool can kick without breaking them.
+pub const DEMO_CALLS: [&str; 4] = [
     "8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d",
-    "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+    "b3877c40-da60-4998-90ad-b792e98472c0",
     "CA0123456789abcdef0123456789abcdef",
+    "d4a7e1c2-9b3f-4e6d-8a5c-2f1e0d9c8b7a",
 ];
 /// Their labels.
-pub const DEMO_LABELS: [&str; 3] = ["alice", "bob", "supervisor"];
+pub const DEMO_LABELS: [&str; 4] = ["alice", "bob", "supervisor", "dave"];
 /// A second account with its own conference.
 pub const OTHER_ACCOUNT: &str = "AC00000000000000000000000000000002";
 /// Its token.
@@ -170,7 +174,7 @@ impl Default for Fake {
 }
 
 impl Fake {
-    /// The seeded demo: one account with a conference of three participants,
+    /// The seeded demo: one account with a conference of four participants,
     /// and a second account with a conference of its own.
     pub fn demo() -> Self {
         let mut accounts = BTreeMap::new();
@@ -282,6 +286,20 @@ impl Fake {
                         );
                     }
                 };
+                let form = headers.get(header::CONTENT_TYPE).is_none_or(|t| {
+                    let essence = t.to_str().unwrap_or_default().split(';').next();
+                    essence.is_some_and(|e| {
+                        e.trim()
+                            .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+                    })
+                });
+                if !bytes.is_empty() && !form {
+                    return error(
+                        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                        10000,
+                        "The body must be application/x-www-form-urlencoded".into(),
+                    );
+                }
                 match parse_update(&bytes) {
                     Ok(update) => self.update(&path, update),
                     Err(Refusal(status, code, message)) => error(status, code, message),
@@ -494,14 +512,15 @@ impl Update {
 /// Why a form was refused: status, error code, message.
 struct Refusal(StatusCode, i64, String);
 
-/// Parses a form body as the service does. Unknown fields are ignored.
+/// Parses a form body as the service does, but refuses what the spec
+/// closes and the service may let through: an unknown field, an
+/// empty `CallSidToCoach`, a `Muted` other than true or false (D25).
 fn parse_update(body: &[u8]) -> Result<Update, Refusal> {
     let mut u = Update::default();
     for (key, value) in url::form_urlencoded::parse(body) {
         let value = value.into_owned();
         match key.as_ref() {
-            // Seed 001: anything other than true or false is read as false.
-            "Muted" => u.muted = Some(value.eq_ignore_ascii_case("true")),
+            "Muted" => u.muted = Some(boolean("Muted", &value)?),
             "Hold" => u.hold = Some(boolean("Hold", &value)?),
             "Coaching" => u.coaching = Some(boolean("Coaching", &value)?),
             "BeepOnExit" => u.beep_on_exit = Some(boolean("BeepOnExit", &value)?),
@@ -518,7 +537,14 @@ fn parse_update(body: &[u8]) -> Result<Update, Refusal> {
             "AnnounceMethod" => u.announce_method = Some(http_method("AnnounceMethod", &value)?),
             "WaitMethod" => u.wait_method = Some(http_method("WaitMethod", &value)?),
             "CallSidToCoach" if !value.is_empty() => u.call_sid_to_coach = Some(value),
-            _ => {}
+            "CallSidToCoach" => {
+                let message = "Invalid value '' for CallSidToCoach: expected a call id".into();
+                return Err(Refusal(StatusCode::BAD_REQUEST, 10000, message));
+            }
+            other => {
+                let message = format!("Unknown parameter '{other}'");
+                return Err(Refusal(StatusCode::BAD_REQUEST, 10000, message));
+            }
         }
     }
     Ok(u)
@@ -537,7 +563,8 @@ struct ListQuery {
 
 /// Parses a list query as the service does: booleans case-insensitively,
 /// `PageSize` 1 to 1000 (50 when absent), `Page` from 0. The `PageToken` is
-/// accepted and not needed: the page number says where the page starts.
+/// accepted and not needed: the page number says where the page starts. An
+/// unknown parameter is refused (D25).
 fn parse_list(query: &str) -> Result<ListQuery, Refusal> {
     let mut q = ListQuery {
         muted: None,
@@ -548,18 +575,17 @@ fn parse_list(query: &str) -> Result<ListQuery, Refusal> {
         filters: String::new(),
     };
     let number = |field: &str, value: &str, range: std::ops::RangeInclusive<usize>| {
-        value
-            .parse::<usize>()
-            .ok()
-            .filter(|n| range.contains(n))
-            .ok_or_else(|| {
-                let message = format!(
-                    "Invalid value '{value}' for {field}: expected a number from {} to {}",
-                    range.start(),
-                    range.end()
-                );
-                Refusal(StatusCode::BAD_REQUEST, 10000, message)
-            })
+        let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+        // Too many digits for a usize: a number past any range's end.
+        let n = digits.then(|| value.parse::<usize>().unwrap_or(usize::MAX));
+        n.filter(|n| range.contains(n)).ok_or_else(|| {
+            let message = format!(
+                "Invalid value '{value}' for {field}: expected a number from {} to {}",
+                range.start(),
+                range.end()
+            );
+            Refusal(StatusCode::BAD_REQUEST, 10000, message)
+        })
     };
     for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
         let filter = match key.as_ref() {
@@ -570,11 +596,16 @@ fn parse_list(query: &str) -> Result<ListQuery, Refusal> {
                 q.page_size = number("PageSize", &value, 1..=1000)?;
                 continue;
             }
+            // Any page the spec allows; one past the end is empty.
             "Page" => {
-                q.page = number("Page", &value, 0..=1_000_000)?;
+                q.page = number("Page", &value, 0..=usize::MAX)?;
                 continue;
             }
-            _ => continue,
+            "PageToken" => continue,
+            other => {
+                let message = format!("Unknown parameter '{other}'");
+                return Err(Refusal(StatusCode::BAD_REQUEST, 10000, message));
+            }
         };
         let wanted = boolean(&key, &value)?;
         *filter = Some(wanted);

@@ -114,7 +114,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         _ => {
-            return Err("the first argument is ours, builder, baseline or baseline-timeouts".into());
+            return Err(
+                "the first argument is ours, builder, baseline or baseline-timeouts".into(),
+            );
         }
     }
     Ok(())

@@ -5,8 +5,9 @@
 //! - The generator adds an `api-version` header to every request; neither
 //!   provider asks for it and the official SDKs do not send it: removed.
 //! - A form field the spec declares `format: uri` must be an absolute http(s)
-//!   URL (the providers refuse anything else with error 21402), except an
-//!   empty `WaitUrl`, which Twilio reads as silence (D5).
+//!   URL (the providers refuse anything else with error 21402), or empty
+//!   where the spec also allows that (`WaitUrl`, which Twilio reads as
+//!   silence: D5).
 //! - `Coaching=true` without `CallSidToCoach` is refused (D6: OpenAPI 3.0
 //!   cannot say "required when").
 //! - Requests go out through the HTTP client `ClientConfig::build` made,
@@ -230,7 +231,7 @@ fn check_form(body: &[u8]) -> Result<(), String> {
         match key.as_ref() {
             "Coaching" => coaching = value.eq_ignore_ascii_case("true"),
             "CallSidToCoach" => coached = !value.is_empty(),
-            "WaitUrl" if value.is_empty() => {}
+            field if value.is_empty() && spec_facts::EMPTY_URI_FIELDS.contains(&field) => {}
             field if spec_facts::URI_FIELDS.contains(&field) => check_url(field, &value)?,
             _ => {}
         }

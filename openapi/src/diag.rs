@@ -85,6 +85,8 @@ impl std::error::Error for Diagnostics {}
 pub(crate) struct Sink<'a> {
     file: &'a str,
     lines: Vec<&'a str>,
+    /// Just past the last character.
+    end: Pos,
     pub(crate) items: Vec<Diagnostic>,
 }
 
@@ -93,11 +95,21 @@ impl<'a> Sink<'a> {
         Sink {
             file,
             lines: text.lines().collect(),
+            end: Pos {
+                line: text.split('\n').count(),
+                col: text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+            },
             items: Vec::new(),
         }
     }
 
     pub(crate) fn push(&mut self, pos: Pos, message: impl ToString) {
+        // The YAML scanner can place the end of the input a line past it.
+        let pos = if pos.line > self.end.line {
+            self.end
+        } else {
+            pos
+        };
         let line_text = self
             .lines
             .get(pos.line.wrapping_sub(1))

@@ -57,12 +57,22 @@ fn rfc2822_schema() -> SchemaObject {
 
 /// The document as the generator should see it: without provenance (`x-`)
 /// extensions, since any extension on a property defeats a type
-/// conversion, and without `default`s, which document what the service
+/// conversion; without `default`s, which document what the service
 /// assumes: the generator would otherwise send a default the caller never
-/// set, or invent a value the server never sent.
+/// set, or invent a value the server never sent; and with an `anyOf` of
+/// strings read as a plain string (progenitor would make it a struct of
+/// optional alternatives; the request hook checks them, from the facts).
 pub fn generator_view(spec: &Spec) -> Result<openapiv3::OpenAPI, GenerateError> {
     fn strip(value: &mut Value, names_fields: bool) {
         if let Value::Object(map) = value {
+            let strings = map.get("anyOf").and_then(Value::as_array).is_some_and(|a| {
+                a.iter()
+                    .all(|alt| alt.get("type") == Some(&Value::from("string")))
+            });
+            if strings && !names_fields {
+                map.remove("anyOf");
+                map.insert("type".into(), "string".into());
+            }
             // A schema's `default` only: a server variable's is required.
             let schema = ["type", "allOf", "oneOf", "anyOf", "$ref"]
                 .iter()
@@ -86,13 +96,27 @@ pub fn generator_view(spec: &Spec) -> Result<openapiv3::OpenAPI, GenerateError> 
 
 /// What the hand-written layer reads from the spec instead of restating it:
 /// the shapes each patterned schema accepts (its description, for error
-/// messages), which form fields are URLs (`format: uri`), and each
-/// operation's method and path template (for traces).
-fn facts(view: &openapiv3::OpenAPI) -> proc_macro2::TokenStream {
-    use openapiv3::{SchemaKind, Type, VariantOrUnknownOrEmpty};
-    let schemas = view.components.iter().flat_map(|c| &c.schemas);
+/// messages), which form fields are URLs (`format: uri`) and which of them
+/// may also be empty (an `anyOf` with `maxLength: 0`), and each operation's
+/// method and path template (for traces).
+fn facts(spec: &openapiv3::OpenAPI) -> proc_macro2::TokenStream {
+    use openapiv3::{Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
+    let string = |s: &Schema| match &s.schema_kind {
+        SchemaKind::Type(Type::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    // A property's string alternatives: itself, or each part of its `anyOf`.
+    let alternatives = |p: &Schema| match &p.schema_kind {
+        SchemaKind::AnyOf { any_of } => {
+            any_of.iter().filter_map(|a| string(a.as_item()?)).collect()
+        }
+        _ => string(p).into_iter().collect::<Vec<_>>(),
+    };
+    let schemas = spec.components.iter().flat_map(|c| &c.schemas);
     let mut shapes = Vec::new();
     let mut uri_fields = std::collections::BTreeSet::new();
+    let mut empty_ok = std::collections::BTreeSet::new();
+    let uri_format = VariantOrUnknownOrEmpty::Unknown("uri".to_string());
     for (name, schema) in schemas {
         let Some(schema) = schema.as_item() else {
             continue;
@@ -111,13 +135,12 @@ fn facts(view: &openapiv3::OpenAPI) -> proc_macro2::TokenStream {
             }
             SchemaKind::Type(Type::Object(o)) => {
                 for (field, prop) in &o.properties {
-                    let is_uri = prop.as_item().is_some_and(|p| {
-                        matches!(&p.schema_kind,
-                        SchemaKind::Type(Type::String(s)) if matches!(&s.format,
-                            VariantOrUnknownOrEmpty::Unknown(f) if f == "uri"))
-                    });
-                    if is_uri {
+                    let alts = prop.as_item().map(|p| alternatives(p)).unwrap_or_default();
+                    if alts.iter().any(|s| s.format == uri_format) {
                         uri_fields.insert(field.clone());
+                        if alts.iter().any(|s| s.max_length == Some(0)) {
+                            empty_ok.insert(field.clone());
+                        }
                     }
                 }
             }
@@ -125,7 +148,7 @@ fn facts(view: &openapiv3::OpenAPI) -> proc_macro2::TokenStream {
         }
     }
     let (names, texts): (Vec<_>, Vec<_>) = shapes.into_iter().unzip();
-    let operations = view
+    let operations = spec
         .paths
         .iter()
         .filter_map(|(path, item)| Some((path, item.as_item()?)));
@@ -146,6 +169,8 @@ fn facts(view: &openapiv3::OpenAPI) -> proc_macro2::TokenStream {
             pub const ACCEPTED_SHAPES: &[(&str, &str)] = &[#((#names, #texts)),*];
             /// The fields of the spec's object schemas declared `format: uri`.
             pub const URI_FIELDS: &[&str] = &[#(#uri_fields),*];
+            /// Those of them that may also be empty.
+            pub const EMPTY_URI_FIELDS: &[&str] = &[#(#empty_ok),*];
             /// Every operation: its id, its HTTP method and its path template
             /// (for traces, which must not carry the filled path).
             pub const OPERATIONS: &[(&str, &str, &str)] = &[#(#operations),*];
@@ -162,7 +187,7 @@ pub fn generate(spec: &Spec) -> Result<String, GenerateError> {
     }))
     .map_err(|_| GenerateError("progenitor panicked on this spec".into()))?
     .map_err(|e| GenerateError(e.to_string()))?;
-    let facts = facts(&view);
+    let facts = facts(&spec.openapi);
     let tokens = quote::quote! { #tokens #facts };
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| GenerateError(format!("progenitor emitted invalid Rust: {e}")))?;

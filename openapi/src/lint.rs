@@ -34,6 +34,8 @@ enum Problem {
     NotUtf8(u8),
     #[error("the file contains a control character; is it a binary file?")]
     ControlCharacter,
+    #[error("a carriage return without a line feed (old Mac line endings); use LF or CRLF")]
+    LoneCarriageReturn,
     #[error("the file is empty; expected an OpenAPI 3.0 document")]
     Empty,
     #[error("the document is not a mapping; expected one with `openapi`, `info` and `paths`")]
@@ -167,6 +169,19 @@ fn lint_inner(file: &str, bytes: &[u8], reconciliation: Option<&str>) -> Result<
             text,
             pos_of_offset(text, at),
             Problem::ControlCharacter,
+        ));
+    }
+    // YAML reads a lone CR as a line break, `str::lines` does not: refused,
+    // so that every line number means the same line to both.
+    if let Some(at) = text
+        .match_indices('\r')
+        .find(|(at, _)| !text[at + 1..].starts_with('\n'))
+    {
+        return Err(refused(
+            file,
+            text,
+            pos_of_offset(text, at.0),
+            Problem::LoneCarriageReturn,
         ));
     }
     let mut sink = Sink::new(file, text);

@@ -85,6 +85,24 @@ fn binary_file() {
     );
 }
 
+/// Found by the `spec` fuzz target: YAML counted a lone CR as a line break
+/// and the shown line did not, so a diagnostic named a line past the end.
+#[test]
+fn positions_stay_inside_the_file() {
+    expect_text(
+        "- openapi: 3*0.3\n-\rinx-fnx-{}\n",
+        &["2:2: a carriage return without a line feed (old Mac line endings); use LF or CRLF"],
+    );
+    // Also found by it: the scanner put the end of this input on line 3 of 2.
+    expect_text(
+        "- - - f:f- f:f:i(oK{n}\n$ref",
+        &["2:5: YAML syntax error: simple key expected"],
+    );
+    // CRLF files are fine (the minimal spec with Windows line endings).
+    let crlf = minimal_with("", "").replace('\n', "\r\n");
+    lint("x.yaml", crlf.as_bytes(), None).unwrap();
+}
+
 #[test]
 fn document_that_is_not_a_mapping() {
     expect(

@@ -40,7 +40,7 @@ def main():
     sdk, demo = sys.argv[1], json.loads(os.environ["SDK_CHECK_DEMO"])
     client = make_client(sdk, demo)
     conference = demo["conference_sid"]
-    alice, bob, supervisor = demo["call_sids"]
+    alice, bob, supervisor, _dave = demo["call_sids"]
     results = []
 
     def participant(call):

@@ -12,6 +12,8 @@
 //!   files go to a temporary directory); fails with insta's diff on drift or
 //!   a stale snapshot file. CI runs this.
 
+mod fuzz_seeds;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -28,6 +30,8 @@ Tasks:
   serve [--addr 127.0.0.1:PORT]
                    run the fake SignalWire server in the foreground; its first stdout line is
                    a JSON object with base_url, account_sid, auth_token, conference_sid, call_sids
+  fuzz-seeds       write each fuzz target's starting inputs to fuzz/seeds/ (from the spec, its
+                   examples and fixtures, the reference pages, the request snapshots)
   help             this text
 ";
 
@@ -43,6 +47,7 @@ fn main() -> ExitCode {
         ["regen"] => regen(false),
         ["regen", "--check"] => regen(true),
         ["serve"] => serve("127.0.0.1:8080"),
+        ["fuzz-seeds"] => fuzz_seeds::write().map_err(|e| eprintln!("{e}")).is_ok(),
         ["serve", "--addr", addr] => serve(addr),
         [] | ["help" | "--help" | "-h"] => {
             print!("{HELP}");

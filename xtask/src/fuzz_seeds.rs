@@ -1,0 +1,141 @@
+//! `cargo xtask fuzz-seeds`: the starting inputs of each fuzz target, drawn
+//! from what the workspace already holds (the spec and its examples, the
+//! lint's fixtures, the API reference pages, the request snapshots), written
+//! to `fuzz/seeds/<target>/` (git-ignored; the fuzzer's minimised corpus under
+//! `fuzz/corpus/` is what is kept).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use participants_openapi::{load_workspace_spec, workspace_root};
+use serde_json::Value;
+
+pub fn write() -> Result<(), String> {
+    let root = workspace_root();
+    let spec = load_workspace_spec().map_err(|d| d.to_string())?;
+    let read = |p: &Path| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
+    let mut specs = BTreeSet::new();
+    let mut bodies = BTreeSet::new();
+    let mut dates = BTreeSet::new();
+    let mut ids = BTreeSet::new();
+
+    // The spec and every fixture the lint is tested with.
+    specs.insert(spec.text.clone().into_bytes());
+    for entry in dir(&root.join("openapi/tests/fixtures"))? {
+        specs.insert(read(&entry)?);
+    }
+
+    // Bodies: the spec's examples and the JSON objects in the reference pages.
+    let mut json = Vec::new();
+    examples(&spec.tree.to_json(), &mut json);
+    for page in dir(&root.join("../shared/seeds")).unwrap_or_default() {
+        json_objects(&String::from_utf8_lossy(&read(&page)?), &mut json);
+    }
+    for value in &json {
+        bodies.insert(serde_json::to_vec_pretty(value).unwrap_or_default());
+        strings(value, &mut |key, text| {
+            if key.starts_with("date_") {
+                dates.insert(text.as_bytes().to_vec());
+            }
+            if key.ends_with("call_sid") || key == "label" {
+                ids.insert(text.as_bytes().to_vec());
+            }
+        });
+    }
+
+    // From the snapshots: the last path segment of every request, decoded,
+    // and the dates and ids of every response.
+    for snap in dir(&root.join("tests/snapshots"))? {
+        let text = String::from_utf8_lossy(&read(&snap)?).into_owned();
+        for (key, value) in text.lines().filter_map(|l| l.trim().split_once(": ")) {
+            let text = serde_json::from_str::<String>(value).unwrap_or(value.to_string());
+            if key.starts_with("date_") && text.contains(' ') {
+                dates.insert(text.into_bytes());
+            } else if key.ends_with("call_sid") || key == "label" {
+                ids.insert(text.into_bytes());
+            }
+        }
+        for line in text.lines().filter_map(|l| l.strip_prefix("path: ")) {
+            let last = line
+                .split('?')
+                .next()
+                .unwrap_or_default()
+                .rsplit('/')
+                .next();
+            if let Some(id) = last.and_then(|l| l.strip_suffix(".json")) {
+                ids.insert(percent_encoding::percent_decode_str(id).collect());
+            }
+        }
+    }
+
+    let targets = [
+        ("spec", specs),
+        ("participant", bodies),
+        ("date", dates),
+        ("path_ids", ids),
+    ];
+    for (target, inputs) in targets {
+        let out = root.join("fuzz/seeds").join(target);
+        let _ = std::fs::remove_dir_all(&out);
+        std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+        for (i, input) in inputs.iter().enumerate() {
+            let path = out.join(format!("seed-{i:03}"));
+            std::fs::write(&path, input).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        println!("fuzz/seeds/{target}: {} inputs", inputs.len());
+    }
+    Ok(())
+}
+
+fn dir(path: &Path) -> Result<Vec<std::path::PathBuf>, String> {
+    let entries = std::fs::read_dir(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut paths: Vec<_> = entries.filter_map(|e| Some(e.ok()?.path())).collect();
+    paths.sort();
+    Ok(paths)
+}
+
+/// Every `example` and `examples.*.value` in the spec.
+fn examples(value: &Value, out: &mut Vec<Value>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                match (key.as_str(), v) {
+                    ("example", v) => out.push(v.clone()),
+                    ("examples", Value::Object(named)) => {
+                        out.extend(named.values().filter_map(|e| e.get("value")).cloned());
+                    }
+                    _ => {}
+                }
+                examples(v, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| examples(v, out)),
+        _ => {}
+    }
+}
+
+/// The JSON objects written out in a reference page (each `{` that starts a
+/// line and parses as one).
+fn json_objects(page: &str, out: &mut Vec<Value>) {
+    for (at, _) in page.match_indices('{') {
+        if !page[..at].ends_with('\n') {
+            continue;
+        }
+        let mut stream = serde_json::Deserializer::from_str(&page[at..]).into_iter::<Value>();
+        if let Some(Ok(value @ Value::Object(_))) = stream.next() {
+            out.push(value);
+        }
+    }
+}
+
+/// Calls `f(key, text)` for every string under a key, at any depth.
+fn strings(value: &Value, f: &mut impl FnMut(&str, &str)) {
+    match value {
+        Value::Object(map) => map.iter().for_each(|(k, v)| match v {
+            Value::String(s) => f(k, s),
+            v => strings(v, f),
+        }),
+        Value::Array(items) => items.iter().for_each(|v| strings(v, f)),
+        _ => {}
+    }
+}
