@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The fuzz targets (fuzz/, cargo-fuzz on nightly; FUZZING.md has the figures).
 #
-#   bash scripts/fuzz.sh run TARGET [SECONDS] [RUNS]
+#   bash scripts/fuzz.sh run TARGET [SECONDS] [RUNS] [LIBFUZZER-OPTIONS...]
 #       seeds fuzz/corpus/TARGET from the workspace (cargo xtask fuzz-seeds),
 #       then fuzzes until SECONDS (default 60) or RUNS executions (default
 #       10 million), whichever comes first; new inputs go to the corpus, a
-#       failing one to fuzz/artifacts/TARGET/
+#       failing one to fuzz/artifacts/TARGET/ (with `-fork=1 -ignore_crashes=1`
+#       it goes on after a failure and keeps them all)
 #   bash scripts/fuzz.sh cmin TARGET
 #       minimises the corpus (keeps the smallest set with the same coverage)
 #   bash scripts/fuzz.sh targets
@@ -17,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-usage() { sed -n '3,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '3,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
 command -v cargo-fuzz >/dev/null || { echo "cargo-fuzz is missing: cargo install cargo-fuzz"; exit 1; }
 targets=$(sed -n 's/^name = "\(.*\)"$/\1/p' fuzz/Cargo.toml | grep -v '^participants-fuzz$')
 known() { grep -qx "$1" <<<"$targets" || { echo "unknown target \`$1\`; one of: $(echo $targets)"; exit 2; }; }
@@ -29,12 +30,17 @@ case "${1:-}" in
   run)
     target=${2:-}; [ -n "$target" ] || usage; known "$target"
     seconds=${3:-60} runs=${4:-10000000}
-    cargo xtask fuzz-seeds
-    mkdir -p "fuzz/corpus/$target"
-    cp -n "fuzz/seeds/$target"/* "fuzz/corpus/$target"/ 2>/dev/null || true
+    shift $(($# < 4 ? $# : 4))
+    mkdir -p fuzz/seeds "fuzz/corpus/$target"
+    ( # one writer of fuzz/seeds at a time: targets may run side by side
+      flock 9
+      cargo xtask fuzz-seeds
+      cp -n "fuzz/seeds/$target"/* "fuzz/corpus/$target"/
+    ) 9>fuzz/seeds/.lock
+    dict=(); [ "$target" = spec ] && dict=(-dict=fuzz/seeds/spec.dict) # OpenAPI keywords
     # Each exec of `spec` lints (and may generate) a whole spec: seconds, not ms, at worst.
     fuzz run "$target" "fuzz/corpus/$target" -- \
-      -max_total_time="$seconds" -runs="$runs" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1
+      -max_total_time="$seconds" -runs="$runs" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 "${dict[@]}" "$@"
     ;;
   cmin)
     target=${2:-}; [ -n "$target" ] || usage; known "$target"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The project's one test command (README, and .ci/run runs exactly this).
 # On a fresh machine it installs what it needs from the registries: crates,
-# the pinned Redocly CLI (npm) and the pinned Python SDKs (PyPI), the last
-# two in the background while cargo compiles. Each step prints its time.
+# the pinned Redocly CLI (npm), the pinned Python SDKs and schemathesis
+# (PyPI), the last three in the background while cargo compiles. Each step
+# prints its time.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -47,6 +48,7 @@ logs=target/test-logs
 mkdir -p "$logs"
 bash scripts/redocly-lint.sh --install >"$logs/redocly-install.log" 2>&1 & redocly_install=$!
 bash scripts/sdk-check.sh --setup >"$logs/sdk-setup.log" 2>&1 & sdk_setup=$!
+bash scripts/schemathesis.sh --setup >"$logs/schemathesis-setup.log" 2>&1 & st_setup=$!
 background() { # background PID LOG: wait for it, show its log if it failed
   wait "$1" || { cat "$2"; echo "failed: see $2"; exit 1; }
 }
@@ -77,7 +79,11 @@ step "official Python SDKs (twilio 9.x, signalwire 2.1.1) against the fake serve
 background $sdk_setup "$logs/sdk-setup.log"
 bash scripts/sdk-check.sh
 
-step "cargo test --all-features (every test, doctests included)"
+step "schemathesis against the fake server (every operation, with and without credentials)"
+background $st_setup "$logs/schemathesis-setup.log"
+bash scripts/schemathesis.sh
+
+step "cargo test --all-features (every test, doctests and the fuzz corpus replay included)"
 cargo test --workspace --all-features --locked
 
 step "cargo package (the three published crates, each built from its .crate)"

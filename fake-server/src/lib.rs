@@ -5,14 +5,20 @@
 //! It behaves like the real service where it matters to a client: HTTP Basic
 //! auth per account (401, code 20003), other accounts' resources are 404
 //! (20404), form parsing as the service does it (case-insensitive booleans),
-//! but stricter where the spec is (unknown fields refused), GET/POST methods only (13221),
-//! absolute http(s) URLs only (21402), coaching rules (16002), lists paged by
+//! GET/POST methods only (13221), absolute http(s) URLs only (21402),
+//! coaching rules (16002), lists paged by
 //! `PageSize` and `Page`/`PageToken` and filtered by `Muted`, `Hold` and
 //! `Coaching`, a kick after which the participant is gone (404), 405 with
 //! `Allow` for any other method, and the same paths with or without
 //! `/api/laml` (answers then look like SignalWire's, or like Twilio's: page
 //! URIs under the same prefix, `start` and `end` on Twilio's). Response bodies
 //! are the spec's `Participant`, `ParticipantPage` and `Error`.
+//!
+//! Where the services are lenient and the spec is not, it follows the spec,
+//! so that a client's mistake fails in its tests: an unknown form field or
+//! query parameter, a `Muted` other than true or false, or an empty
+//! `CallSidToCoach` is a 400 (code 10000) naming it, and a body that is not a
+//! form is a 415. schemathesis checks every answer against the spec.
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {

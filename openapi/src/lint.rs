@@ -23,6 +23,43 @@ const SCALARS: [&str; 4] = ["string", "number", "integer", "boolean"];
 /// The request body media types progenitor 0.15 generates code for.
 const BODY_TYPES: &str = "application/json, application/x-www-form-urlencoded, application/octet-stream, text/plain, text/x-markdown";
 
+/// The mappings whose keys are names (of properties, schemas, responses...),
+/// not keywords.
+const NAME_MAPS: [&str; 14] = [
+    "properties",
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "content",
+    "paths",
+    "variables",
+    "encoding",
+];
+/// Keywords that constrain a value of some type: without a `type` beside
+/// them, the generator cannot tell which (typify 0.8 panics).
+const TYPED_KEYWORDS: [&str; 14] = [
+    "format",
+    "pattern",
+    "enum",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "multipleOf",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "items",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+];
+
 /// The extensions the spec may carry: provenance, and nothing else.
 const EXTENSIONS: [&str; 2] = ["x-sources", "x-decision"];
 
@@ -48,6 +85,10 @@ enum Problem {
     UnresolvedRef(String),
     #[error("unknown schema type {0}; expected one of {SCHEMA_TYPES}")]
     SchemaType(Value),
+    #[error("`not` is not supported by the generator (typify 0.8 panics on it)")]
+    Not,
+    #[error("`{0}` needs a `type` beside it: the generator cannot tell what it constrains")]
+    Untyped(String),
     #[error("`{0}` must be true or false, found {1}")]
     NotBoolean(&'static str, Value),
     #[error("`pattern` is not a valid ECMAScript regular expression: {0}")]
@@ -314,9 +355,8 @@ fn mappings<'a>(
         .for_each(|i| mappings(i, under, security, out));
 }
 
-/// The rules every mapping is held to: schema keywords the generator needs
-/// (a known `type`, boolean flags, a `pattern` the ECMAScript engine of the
-/// generated code compiles), only the provenance extensions, and, with the
+/// The rules every mapping is held to: the schema keywords (unless its keys
+/// are names, such as a property called `type`) and, with the
 /// reconciliation's rows, provenance on every property and parameter.
 fn check_mapping(
     under: &str,
@@ -324,28 +364,8 @@ fn check_mapping(
     rows: Option<&(BTreeSet<String>, BTreeSet<String>)>,
     sink: &mut Sink,
 ) {
-    if let Some(ty) = node.get("type").filter(|t| {
-        !t.as_str()
-            .is_some_and(|t| SCHEMA_TYPES.split(", ").any(|k| k == t))
-    }) {
-        sink.push(ty.pos, Problem::SchemaType(ty.to_json()));
-    }
-    for flag in ["nullable", "deprecated", "readOnly", "writeOnly"] {
-        if let Some(n) = node.get(flag).filter(|n| !matches!(n.kind, Kind::Bool(_))) {
-            sink.push(n.pos, Problem::NotBoolean(flag, n.to_json()));
-        }
-    }
-    if let Some(p) = node.get("pattern")
-        && let Some(Err(e)) = p.as_str().map(regress::Regex::new)
-    {
-        sink.push(p.pos, Problem::Pattern(e.to_string()));
-    }
-    for (key, _) in node
-        .entries()
-        .iter()
-        .filter(|(k, _)| k.name.starts_with("x-") && !EXTENSIONS.contains(&k.name.as_str()))
-    {
-        sink.push(key.pos, Problem::Extension(key.name.clone()));
+    if !NAME_MAPS.contains(&under) {
+        check_schema_keywords(node, sink);
     }
     let Some((sources, decisions)) = rows else {
         return;
@@ -384,6 +404,48 @@ fn check_mapping(
         .filter(|d| !d.as_str().is_some_and(|d| decisions.contains(d)))
     {
         sink.push(d.pos, Problem::UnknownDecision(d.to_json()));
+    }
+}
+
+/// The schema keywords the generator needs (a known `type`, boolean flags, a
+/// `pattern` the ECMAScript engine of the generated code compiles, a `type`
+/// beside any keyword that constrains one, no `not`), and only the
+/// provenance extensions.
+fn check_schema_keywords(node: &Node, sink: &mut Sink) {
+    if let Some(ty) = node.get("type").filter(|t| {
+        !t.as_str()
+            .is_some_and(|t| SCHEMA_TYPES.split(", ").any(|k| k == t))
+    }) {
+        sink.push(ty.pos, Problem::SchemaType(ty.to_json()));
+    }
+    if let Some((key, _)) = node.entries().iter().find(|(k, _)| k.name == "not") {
+        sink.push(key.pos, Problem::Not);
+    }
+    let typed = ["type", "$ref", "allOf", "anyOf", "oneOf", "properties"];
+    if !typed.iter().any(|k| node.get(k).is_some())
+        && let Some((key, _)) = node
+            .entries()
+            .iter()
+            .find(|(k, _)| TYPED_KEYWORDS.contains(&k.name.as_str()))
+    {
+        sink.push(key.pos, Problem::Untyped(key.name.clone()));
+    }
+    for flag in ["nullable", "deprecated", "readOnly", "writeOnly"] {
+        if let Some(n) = node.get(flag).filter(|n| !matches!(n.kind, Kind::Bool(_))) {
+            sink.push(n.pos, Problem::NotBoolean(flag, n.to_json()));
+        }
+    }
+    if let Some(p) = node.get("pattern")
+        && let Some(Err(e)) = p.as_str().map(regress::Regex::new)
+    {
+        sink.push(p.pos, Problem::Pattern(e.to_string()));
+    }
+    for (key, _) in node
+        .entries()
+        .iter()
+        .filter(|(k, _)| k.name.starts_with("x-") && !EXTENSIONS.contains(&k.name.as_str()))
+    {
+        sink.push(key.pos, Problem::Extension(key.name.clone()));
     }
 }
 

@@ -595,3 +595,50 @@ fn redocly_reports_the_rules_it_took_over() {
         "{line}"
     );
 }
+
+/// Properties may be named like schema keywords; their schemas are what the
+/// keyword rules read.
+#[test]
+fn properties_named_like_keywords() {
+    let text = minimal_with(
+        "        muted:\n",
+        "        type:\n          type: string\n        nullable:\n          type: string\n        not:\n          type: string\n        muted:\n",
+    );
+    if let Err(e) = lint("x.yaml", text.as_bytes(), None) {
+        panic!("{e}");
+    }
+}
+
+/// Shapes the lint accepted and the generator panicked on (typify 0.8),
+/// each now a located refusal: `not`, and keywords without a `type`.
+#[test]
+fn schemas_the_generator_cannot_read() {
+    let hold_url = "        HoldUrl:\n          type: string\n          format: uri\n";
+    for (schema, expected) in [
+        (
+            "        HoldUrl:\n          not:\n            type: string\n",
+            "64:11: `not` is not supported by the generator (typify 0.8 panics on it)",
+        ),
+        (
+            "        HoldUrl:\n          format: uri\n",
+            "64:11: `format` needs a `type` beside it: the generator cannot tell what it constrains",
+        ),
+        (
+            "        HoldUrl:\n          type: string\n          anyOf:\n            - format: uri\n            - maxLength: 0\n",
+            "66:15: `format` needs a `type` beside it: the generator cannot tell what it constrains\n\
+             x.yaml:67:15: `maxLength` needs a `type` beside it: the generator cannot tell what it constrains",
+        ),
+        (
+            "        HoldUrl:\n          enum: [a, 1]\n",
+            "64:11: `enum` needs a `type` beside it: the generator cannot tell what it constrains",
+        ),
+    ] {
+        let text = minimal_with(hold_url, schema);
+        let report = lint("x.yaml", text.as_bytes(), None).unwrap_err();
+        assert_eq!(
+            report.headlines().join("\n"),
+            format!("x.yaml:{expected}"),
+            "{schema}"
+        );
+    }
+}

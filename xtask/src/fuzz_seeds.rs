@@ -68,6 +68,19 @@ pub fn write() -> Result<(), String> {
         }
     }
 
+    // The spec target's dictionary: every key the spec uses, and the
+    // OpenAPI 3.0 keywords it does not, for libFuzzer to splice in.
+    let mut words = BTreeSet::new();
+    keys(&spec.tree.to_json(), &mut words);
+    words.extend(OPENAPI_WORDS.iter().map(|w| w.to_string()));
+    let dict: String = words
+        .iter()
+        .map(|w| format!("\"{}\"\n", dict_escape(w)))
+        .collect();
+    let dict_path = root.join("fuzz/seeds/spec.dict");
+    std::fs::create_dir_all(root.join("fuzz/seeds")).map_err(|e| e.to_string())?;
+    std::fs::write(&dict_path, dict).map_err(|e| format!("{}: {e}", dict_path.display()))?;
+
     let targets = [
         ("spec", specs),
         ("participant", bodies),
@@ -85,6 +98,89 @@ pub fn write() -> Result<(), String> {
         println!("fuzz/seeds/{target}: {} inputs", inputs.len());
     }
     Ok(())
+}
+
+/// Keywords of OpenAPI 3.0 and JSON Schema the workspace's spec may not use.
+const OPENAPI_WORDS: &[&str] = &[
+    "anyOf",
+    "oneOf",
+    "allOf",
+    "not",
+    "discriminator",
+    "nullable",
+    "readOnly",
+    "writeOnly",
+    "items",
+    "additionalProperties",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "const",
+    "in: query",
+    "in: header",
+    "in: cookie",
+    "in: path",
+    "style",
+    "explode",
+    "deprecated",
+    "callbacks",
+    "links",
+    "headers",
+    "securitySchemes",
+    "requestBodies",
+    "parameters",
+    "multipart/form-data",
+    "text/plain",
+    "application/octet-stream",
+    "format: binary",
+    "format: int64",
+    "format: date-time",
+    "type: array",
+    "type: object",
+    "type: integer",
+    "type: number",
+    "type: boolean",
+    "type: string",
+    "$ref: '#/components/schemas/",
+    "default",
+    "2XX",
+    "&a",
+    "*a",
+    "<<",
+    "!!str",
+    "? ",
+    "- ",
+    "|\n",
+    ">-\n",
+];
+
+/// libFuzzer's dictionary quoting: printable ASCII as it is, `\\`, `\"`, and
+/// `\xHH` for any other byte.
+fn dict_escape(word: &str) -> String {
+    word.bytes()
+        .map(|b| match b {
+            b'\\' | b'"' => format!("\\{}", b as char),
+            b' '..=b'~' => (b as char).to_string(),
+            _ => format!("\\x{b:02X}"),
+        })
+        .collect()
+}
+
+fn keys(value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(map) => map.iter().for_each(|(k, v)| {
+            out.insert(k.clone());
+            keys(v, out);
+        }),
+        Value::Array(items) => items.iter().for_each(|v| keys(v, out)),
+        _ => {}
+    }
 }
 
 fn dir(path: &Path) -> Result<Vec<std::path::PathBuf>, String> {
