@@ -87,7 +87,15 @@ step "cargo test --all-features (every test, doctests and the fuzz corpus replay
 cargo test --workspace --all-features --locked
 
 step "cargo package (the three published crates, each built from its .crate)"
-cargo package --locked --allow-dirty --quiet \
+# Cargo builds each .crate's dependencies on our other crates from a local
+# registry, and takes a registry crate it has built before (same name and
+# version) as unchanged: after an edit to participants-openapi, a second run
+# would verify the client against the stale build. So the verification has a
+# target directory of its own, where our three crates are rebuilt every time.
+verify=(--target-dir target/package-verify)
+cargo clean --quiet "${verify[@]}" \
+  -p participants-openapi -p signalwire-participants -p signalwire-participants-fake
+cargo package "${verify[@]}" --locked --allow-dirty --quiet \
   -p participants-openapi -p signalwire-participants -p signalwire-participants-fake
 
 step "done"

@@ -100,7 +100,8 @@ fn the_status_variants_are_the_specs_enum() {
 }
 
 /// The form fields the request hook checks as URLs are the spec's
-/// `format: uri` properties.
+/// `format: uri` properties (directly or as one branch of an `anyOf`), and
+/// the ones that may also be empty are those with a `maxLength: 0` branch.
 #[test]
 fn the_url_checks_follow_the_specs_formats() {
     let spec = participants_shapes::spec();
@@ -108,16 +109,26 @@ fn the_url_checks_follow_the_specs_formats() {
         .tree
         .pointer("/components/schemas/UpdateParticipantRequest/properties")
         .unwrap();
-    let uris: Vec<&str> = body
-        .entries()
-        .iter()
-        .filter(|(_, p)| p.get("format").and_then(|f| f.as_str()) == Some("uri"))
-        .map(|(k, _)| k.name.as_str())
-        .collect();
+    let mut uris = Vec::new();
+    let mut may_be_empty = Vec::new();
+    for (key, property) in body.entries() {
+        let property = property.to_json();
+        let shapes = match property.get("anyOf").and_then(|a| a.as_array()) {
+            Some(branches) => branches.clone(),
+            None => vec![property.clone()],
+        };
+        if shapes.iter().any(|s| s["format"] == "uri") {
+            uris.push(key.name.as_str());
+        }
+        if shapes.iter().any(|s| s["maxLength"] == 0) {
+            may_be_empty.push(key.name.as_str());
+        }
+    }
     let mut facts = spec_facts::URI_FIELDS.to_vec();
     facts.sort_unstable();
-    let mut uris = uris;
     uris.sort_unstable();
     assert_eq!(facts, uris);
     assert_eq!(facts, ["AnnounceUrl", "HoldUrl", "WaitUrl"]);
+    assert_eq!(spec_facts::EMPTY_URI_FIELDS, may_be_empty.as_slice());
+    assert_eq!(may_be_empty, ["WaitUrl"]);
 }
