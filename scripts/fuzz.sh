@@ -19,12 +19,14 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 usage() { sed -n '3,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
-command -v cargo-fuzz >/dev/null || { echo "cargo-fuzz is missing: cargo install cargo-fuzz"; exit 1; }
+command -v cargo-fuzz >/dev/null ||
+  { echo "cargo-fuzz is missing: cargo install cargo-fuzz --version 0.13.2 --locked"; exit 1; }
 targets=$(sed -n 's/^name = "\(.*\)"$/\1/p' fuzz/Cargo.toml | grep -v '^participants-fuzz$')
 known() { grep -qx "$1" <<<"$targets" || { echo "unknown target \`$1\`; one of: $(echo $targets)"; exit 2; }; }
 
-# -O: release with debug assertions; the address sanitizer is cargo-fuzz's default.
-fuzz() { cargo +nightly fuzz "$1" --fuzz-dir fuzz -O "${@:2}"; }
+# -O -a: optimised, with debug assertions and overflow checks (-O alone
+# turns them off); the address sanitizer is cargo-fuzz's default.
+fuzz() { cargo +nightly fuzz "$1" --fuzz-dir fuzz -O -a "${@:2}"; }
 
 case "${1:-}" in
   run)
@@ -35,7 +37,10 @@ case "${1:-}" in
     ( # one writer of fuzz/seeds at a time: targets may run side by side
       flock 9
       cargo xtask fuzz-seeds
-      cp -n "fuzz/seeds/$target"/* "fuzz/corpus/$target"/
+      # Seeds are named by content: one already in the corpus is the same.
+      for seed in "fuzz/seeds/$target"/*; do
+        [ -e "fuzz/corpus/$target/${seed##*/}" ] || cp "$seed" "fuzz/corpus/$target/"
+      done
     ) 9>fuzz/seeds/.lock
     dict=(); [ "$target" = spec ] && dict=(-dict=fuzz/seeds/spec.dict) # OpenAPI keywords
     # Each exec of `spec` lints (and may generate) a whole spec: seconds, not ms, at worst.

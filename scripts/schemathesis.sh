@@ -34,7 +34,9 @@ start() { # a fresh fake; its demo line sets the ST_* variables the config reads
     kill -0 "$server" 2>/dev/null || { echo "the fake server exited before it was ready"; exit 1; }
     sleep 0.1
   done
-  eval "$(python3 - "$(head -n 1 "$out")" <<'PY'
+  [ -s "$out" ] || { echo "the fake server printed no demo line in 60 s"; exit 1; }
+  local vars
+  vars=$(python3 - "$(head -n 1 "$out")" <<'PY'
 import json, shlex, sys
 d = json.loads(sys.argv[1])
 calls = d["call_sids"]
@@ -43,7 +45,8 @@ for name, value in [("ST_BASE", d["base_url"]), ("ST_ACCOUNT", d["account_sid"])
                     ("ST_CALL", calls[0]), ("ST_COACHED", calls[1]), ("ST_KICKED", calls[3])]:
     print(f"export {name}={shlex.quote(value)}")
 PY
-)"
+) || { echo "the fake server's demo line is not what this script reads"; exit 1; }
+  eval "$vars"
 }
 
 run() { # run with-credentials|without-credentials

@@ -337,6 +337,20 @@ async fn the_fake_holds_requests_to_the_spec() {
     assert_eq!(resp.status(), 415);
     let answer: Value = resp.json().await.unwrap();
     env.assert_matches_spec(415, &answer);
+    // What SDKs send still works: a form with a charset parameter.
+    let resp = env
+        .http
+        .post(&url)
+        .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
+        .header(
+            "content-type",
+            "application/x-www-form-urlencoded; charset=UTF-8",
+        )
+        .body("Muted=false")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
     // Untouched by the refused requests.
     let p = env
         .client
@@ -371,6 +385,20 @@ async fn the_fake_holds_requests_to_the_spec() {
         assert_eq!(answer["participants"], serde_json::json!([]), "Page={page}");
         assert_eq!(answer["next_page_uri"], Value::Null, "Page={page}");
     }
+    // The token of a next page is a parameter the spec lists: accepted.
+    let resp = env
+        .http
+        .get(format!(
+            "{list}?PageSize=1&Page=1&PageToken=PA{}",
+            DEMO_CALLS[0]
+        ))
+        .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let answer: Value = resp.json().await.unwrap();
+    assert_eq!(answer["participants"][0]["call_sid"], DEMO_CALLS[1]);
 }
 
 #[tokio::test]

@@ -240,9 +240,9 @@ fn lint_inner(file: &str, bytes: &[u8], reconciliation: Option<&str>) -> Result<
     check_operations(&tree, &mut sink);
     let rows = reconciliation.map(|r| (first_cells(r, "Sources"), first_cells(r, "Decisions")));
     let mut all = Vec::new();
-    mappings(&tree, "", false, &mut all);
-    for (under, node) in all {
-        check_mapping(under, node, rows.as_ref(), &mut sink);
+    mappings(&tree, Role::Object, &mut all);
+    for (role, node) in all {
+        check_mapping(role, node, rows.as_ref(), &mut sink);
     }
     // The typed model last: it stops at its first error, and the rules
     // above say more precisely where most of them are.
@@ -326,51 +326,114 @@ fn check_refs(node: &Node, root: &Node, sink: &mut Sink) {
     node.items().iter().for_each(|i| check_refs(i, root, sink));
 }
 
-/// Every mapping of the document, with the key it sits under, except inside
-/// `securitySchemes` (whose `type` is not a schema type). Example values,
-/// defaults and enums are free-form, so not entered.
-fn mappings<'a>(
-    node: &'a Node,
-    under: &'a str,
-    security: bool,
-    out: &mut Vec<(&'a str, &'a Node)>,
-) {
-    if matches!(node.kind, Kind::Map(_)) && !security {
-        out.push((under, node));
-    }
-    for (key, value) in node.entries() {
-        let free_form = matches!(key.name.as_str(), "example" | "default" | "enum")
-            || (key.name == "value" && node.get("summary").is_some());
-        if !free_form {
-            mappings(
-                value,
-                &key.name,
-                security || key.name == "securitySchemes",
-                out,
-            );
-        }
-    }
-    node.items()
-        .iter()
-        .for_each(|i| mappings(i, under, security, out));
+/// What a mapping of the document is, from where it sits: which rules apply
+/// depends on it, not on the key it sits under alone (a property may be
+/// called `content` or `not`).
+#[derive(Clone, Copy, PartialEq)]
+enum Role<'a> {
+    /// A Schema Object: every schema keyword rule applies.
+    Schema,
+    /// Any other object (operation, parameter, media type...): its keys are
+    /// keywords, and only the provenance extensions are allowed.
+    Object,
+    /// An Example Object: checked as an object, its `value` not entered.
+    Example,
+    /// A security scheme: its `type` is not a schema type; not checked.
+    Unchecked,
+    /// A map whose keys are names (of properties, schemas, paths...), under
+    /// this keyword, each value an element of the given kind.
+    Names(&'a str, Elements),
 }
 
-/// The rules every mapping is held to: the schema keywords (unless its keys
-/// are names, such as a property called `type`) and, with the
+/// What the values of a names map (or the items of a list) are.
+#[derive(Clone, Copy, PartialEq)]
+enum Elements {
+    Schemas,
+    Objects,
+    Examples,
+    Unchecked,
+}
+
+impl Elements {
+    fn role<'a>(self) -> Role<'a> {
+        match self {
+            Elements::Schemas => Role::Schema,
+            Elements::Objects => Role::Object,
+            Elements::Examples => Role::Example,
+            Elements::Unchecked => Role::Unchecked,
+        }
+    }
+}
+
+/// Every mapping of the document with its role. Example values, defaults,
+/// enums and extensions are free-form, so not entered.
+fn mappings<'a>(node: &'a Node, role: Role<'a>, out: &mut Vec<(Role<'a>, &'a Node)>) {
+    if matches!(node.kind, Kind::Map(_)) {
+        out.push((role, node));
+    }
+    match role {
+        Role::Example | Role::Unchecked => {}
+        Role::Names(under, elements) => {
+            for (key, value) in node.entries() {
+                // The `x-` keys of paths and responses are extensions, not names.
+                if !(matches!(under, "paths" | "responses") && key.name.starts_with("x-")) {
+                    mappings(value, elements.role(), out);
+                }
+            }
+        }
+        Role::Schema | Role::Object => {
+            let schema = role == Role::Schema;
+            for (key, value) in node.entries() {
+                let name = key.name.as_str();
+                if matches!(name, "example" | "default" | "enum") || name.starts_with("x-") {
+                    continue;
+                }
+                let elements = match name {
+                    "properties" if schema => Some(Elements::Schemas),
+                    "schemas" if !schema => Some(Elements::Schemas),
+                    "examples" if !schema => Some(Elements::Examples),
+                    "securitySchemes" if !schema => Some(Elements::Unchecked),
+                    _ if !schema && NAME_MAPS.contains(&name) => Some(Elements::Objects),
+                    _ => None,
+                };
+                let element = match name {
+                    "items" | "additionalProperties" | "not" | "allOf" | "anyOf" | "oneOf"
+                        if schema =>
+                    {
+                        Role::Schema
+                    }
+                    "schema" => Role::Schema,
+                    _ => elements.map_or(Role::Object, Elements::role),
+                };
+                // A map under a names keyword is a names map; a list under
+                // one (an operation's `parameters`) holds its elements.
+                let map = elements.map_or(element, |e| Role::Names(name, e));
+                mappings(value, map, out);
+                value.items().iter().for_each(|i| mappings(i, element, out));
+            }
+        }
+    }
+}
+
+/// The rules every mapping is held to, by its role: the schema keywords on
+/// schemas, the allowed extensions on every object, and, with the
 /// reconciliation's rows, provenance on every property and parameter.
 fn check_mapping(
-    under: &str,
+    role: Role<'_>,
     node: &Node,
     rows: Option<&(BTreeSet<String>, BTreeSet<String>)>,
     sink: &mut Sink,
 ) {
-    if !NAME_MAPS.contains(&under) {
-        check_schema_keywords(node, sink);
+    match role {
+        Role::Schema => check_schema_keywords(node, sink),
+        Role::Object | Role::Example => check_extensions(node.entries(), sink),
+        Role::Names("paths" | "responses", _) => check_extensions(node.entries(), sink),
+        Role::Names(..) | Role::Unchecked => {}
     }
     let Some((sources, decisions)) = rows else {
         return;
     };
-    if under == "properties" {
+    if let Role::Names("properties", _) = role {
         for (name, _) in node
             .entries()
             .iter()
@@ -440,8 +503,14 @@ fn check_schema_keywords(node: &Node, sink: &mut Sink) {
     {
         sink.push(p.pos, Problem::Pattern(e.to_string()));
     }
-    for (key, _) in node
-        .entries()
+    check_extensions(node.entries(), sink);
+}
+
+/// Only the provenance extensions: any other `x-` key is a typo, or a vendor
+/// extension nothing here reads. (In paths and responses, the keys that are
+/// not names.)
+fn check_extensions(entries: &[(yaml::Key, Node)], sink: &mut Sink) {
+    for (key, _) in entries
         .iter()
         .filter(|(k, _)| k.name.starts_with("x-") && !EXTENSIONS.contains(&k.name.as_str()))
     {

@@ -609,6 +609,65 @@ fn properties_named_like_keywords() {
     }
 }
 
+/// Whether a mapping is a schema depends on where it sits, not on the key
+/// it sits under: a property named `content`, `default` or `enum` is still a
+/// schema, an operation's inline parameters are objects, and the `x-` keys
+/// of paths are extensions (all missed when the parent key decided).
+#[test]
+fn what_a_mapping_is_comes_from_where_it_sits() {
+    for (property, expected) in [
+        (
+            "content",
+            "64:11: `not` is not supported by the generator (typify 0.8 panics on it)",
+        ),
+        (
+            "default",
+            "64:11: `not` is not supported by the generator (typify 0.8 panics on it)",
+        ),
+        (
+            "enum",
+            "64:11: `format` needs a `type` beside it: the generator cannot tell what it constrains",
+        ),
+    ] {
+        let body = if property == "enum" {
+            "format: uri"
+        } else {
+            "not:\n            type: string"
+        };
+        let text = minimal_with(
+            "        HoldUrl:\n          type: string\n          format: uri\n",
+            &format!("        {property}:\n          {body}\n"),
+        );
+        let report = lint("x.yaml", text.as_bytes(), None).unwrap_err();
+        assert_eq!(
+            report.headlines(),
+            [format!("x.yaml:{expected}")],
+            "{property}"
+        );
+    }
+    let parameter = minimal_with(
+        "          in: path\n",
+        "          in: path\n          x-foo: 1\n",
+    );
+    expect_text(
+        &parameter,
+        &["12:11: unknown extension `x-foo`; the spec uses only x-sources and x-decision"],
+    );
+    let paths = minimal_with("paths:\n", "paths:\n  x-foo: 1\n");
+    expect_text(
+        &paths,
+        &["6:3: unknown extension `x-foo`; the spec uses only x-sources and x-decision"],
+    );
+    // A server variable is not a schema: its `enum` needs no `type`.
+    let servers = minimal_with(
+        "paths:\n",
+        "servers:\n  - url: https://{space}.example.com\n    variables:\n      space:\n        default: a\n        enum: [a, b]\npaths:\n",
+    );
+    if let Err(e) = lint("x.yaml", servers.as_bytes(), None) {
+        panic!("{e}");
+    }
+}
+
 /// Shapes the lint accepted and the generator panicked on (typify 0.8),
 /// each now a located refusal: `not`, and keywords without a `type`.
 #[test]

@@ -91,8 +91,10 @@ pub fn write() -> Result<(), String> {
         let out = root.join("fuzz/seeds").join(target);
         let _ = std::fs::remove_dir_all(&out);
         std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-        for (i, input) in inputs.iter().enumerate() {
-            let path = out.join(format!("seed-{i:03}"));
+        for input in &inputs {
+            // Named by content, as libFuzzer names its corpus: a seed that
+            // changes is a new file, and one already in the corpus is the same.
+            let path = out.join(sha1_smol::Sha1::from(input).digest().to_string());
             std::fs::write(&path, input).map_err(|e| format!("{}: {e}", path.display()))?;
         }
         println!("fuzz/seeds/{target}: {} inputs", inputs.len());
