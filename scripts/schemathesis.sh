@@ -9,34 +9,18 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-venv=.tools/venv-schemathesis req=scripts/schemathesis/requirements.txt
-if [ ! -x "$venv/bin/schemathesis" ] || ! cmp -s "$req" "$venv/.installed-from"; then
-  echo "setting up $venv from $req"
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --disable-pip-version-check --no-input --quiet -r "$req"
-  cp "$req" "$venv/.installed-from"
-fi
+source scripts/lib.sh
+venv .tools/venv-schemathesis scripts/schemathesis/requirements.txt
 [ "${1:-}" = "--setup" ] && exit 0
 
 seconds=${SCHEMATHESIS_SECONDS:-45}
 cargo build --quiet --package xtask --package signalwire-participants-fake
-out=$(mktemp) reports=target/schemathesis
-server=
-stop() { [ -z "$server" ] || { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }; server=; }
-trap 'stop; rm -f "$out"' EXIT
+reports=target/schemathesis
+trap 'stop_fake; rm -f "$fake_out"' EXIT
 start() { # a fresh fake; its demo line sets the ST_* variables the config reads
-  : >"$out"
-  cargo xtask serve --addr 127.0.0.1:0 >"$out" 2>/dev/null &
-  server=$!
-  for _ in $(seq 1 600); do
-    [ -s "$out" ] && break
-    kill -0 "$server" 2>/dev/null || { echo "the fake server exited before it was ready"; exit 1; }
-    sleep 0.1
-  done
-  [ -s "$out" ] || { echo "the fake server printed no demo line in 60 s"; exit 1; }
+  start_fake
   local vars
-  vars=$(python3 - "$(head -n 1 "$out")" <<'PY'
+  vars=$(python3 - "$demo" <<'PY'
 import json, shlex, sys
 d = json.loads(sys.argv[1])
 calls = d["call_sids"]
@@ -58,10 +42,10 @@ run() { # run with-credentials|without-credentials
   [ "$name" = with-credentials ] &&
     auth=(--auth "$ST_ACCOUNT:$ST_TOKEN" --generation-with-security-parameters false)
   echo "== schemathesis, $name (${seconds}s)"
-  "$venv/bin/schemathesis" --config-file scripts/schemathesis/schemathesis.toml run \
+  .tools/venv-schemathesis/bin/schemathesis --config-file scripts/schemathesis/schemathesis.toml run \
     openapi/participants.yaml --url "$ST_BASE" --checks all --max-time "$seconds" \
     --generation-database none --report junit --report-junit-path "$reports/$name.xml" "${auth[@]}"
-  stop
+  stop_fake
 }
 run with-credentials
 run without-credentials

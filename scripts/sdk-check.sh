@@ -7,18 +7,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-venv() { # venv NAME REQUIREMENTS
-  local dir=".tools/$1" req="$2"
-  if [ ! -x "$dir/bin/python" ] || ! cmp -s "$req" "$dir/.installed-from"; then
-    echo "setting up $dir from $req"
-    rm -rf "$dir"
-    python3 -m venv "$dir"
-    "$dir/bin/pip" install --disable-pip-version-check --no-input --quiet -r "$req"
-    cp "$req" "$dir/.installed-from"
-  fi
-}
-venv venv-twilio9 scripts/sdk/requirements-twilio9.txt
-venv venv-signalwire scripts/sdk/requirements-signalwire.txt
+source scripts/lib.sh
+venv .tools/venv-twilio9 scripts/sdk/requirements-twilio9.txt
+venv .tools/venv-signalwire scripts/sdk/requirements-signalwire.txt
 # `--setup`: the virtual environments only (the test command starts this
 # early, in the background, while cargo compiles).
 [ "${1:-}" = "--setup" ] && exit 0
@@ -26,30 +17,16 @@ venv venv-signalwire scripts/sdk/requirements-signalwire.txt
 echo "building the fake; each SDK gets a fresh one (cargo xtask serve), since the checks kick participants"
 cargo build --quiet --package signalwire-participants-fake
 out=$(mktemp)
-server=
-stop() { [ -z "$server" ] || { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }; server=; }
-trap 'stop; rm -f "$out" "$out".*' EXIT
-start() { # starts a fresh fake; its first stdout line (the demo JSON) goes to $demo
-  : >"$out"
-  cargo xtask serve --addr 127.0.0.1:0 >"$out" 2>/dev/null &
-  server=$!
-  for _ in $(seq 1 600); do
-    [ -s "$out" ] && break
-    kill -0 "$server" 2>/dev/null || { echo "the fake server exited before it was ready"; exit 1; }
-    sleep 0.1
-  done
-  demo=$(head -n 1 "$out")
-  [ -n "$demo" ] || { echo "the fake server printed nothing"; exit 1; }
-}
+trap 'stop_fake; rm -f "$out" "$out".* "$fake_out"' EXIT
 
 passed=0 failed=0
 for sdk in twilio9 signalwire; do
-  start
+  start_fake
   python=".tools/venv-$sdk/bin/python"
   set +e
   SDK_CHECK_DEMO="$demo" "$python" scripts/sdk/sdk_check.py "$sdk" | tee "$out.$sdk"
   set -e
-  stop
+  stop_fake
   summary=$(tail -n 1 "$out.$sdk")
   p=$(sed -n 's/^.*: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' <<<"$summary")
   f=$(sed -n 's/^.*: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' <<<"$summary")

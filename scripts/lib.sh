@@ -1,0 +1,39 @@
+# Sourced by the scripts that drive a fresh fake server with Python tools
+# (sdk-check.sh, schemathesis.sh). The caller has `set -euo pipefail`, runs
+# from the repository root, and traps `stop_fake; rm -f "$fake_out"` on EXIT.
+
+# venv DIR REQUIREMENTS: a virtual environment under .tools/ with exactly the
+# pinned requirements, rebuilt when the requirements file changes.
+venv() {
+  local dir=$1 req=$2
+  if [ ! -x "$dir/bin/python" ] || ! cmp -s "$req" "$dir/.installed-from"; then
+    echo "setting up $dir from $req"
+    rm -rf "$dir"
+    python3 -m venv "$dir"
+    "$dir/bin/pip" install --disable-pip-version-check --no-input --quiet -r "$req"
+    cp "$req" "$dir/.installed-from"
+  fi
+}
+
+# start_fake: a fresh `cargo xtask serve` on a free loopback port (build the
+# fake first); sets $demo to its first line, the demo ids as JSON.
+fake_out= fake_pid=
+start_fake() {
+  [ -n "$fake_out" ] || fake_out=$(mktemp)
+  : >"$fake_out"
+  cargo xtask serve --addr 127.0.0.1:0 >"$fake_out" 2>/dev/null &
+  fake_pid=$!
+  for _ in $(seq 1 600); do
+    [ -s "$fake_out" ] && break
+    kill -0 "$fake_pid" 2>/dev/null || { echo "the fake server exited before it was ready"; exit 1; }
+    sleep 0.1
+  done
+  demo=$(head -n 1 "$fake_out")
+  [ -n "$demo" ] || { echo "the fake server printed no demo line in 60 s"; exit 1; }
+}
+
+# stop_fake: stops the fake started last, if any.
+stop_fake() {
+  [ -z "$fake_pid" ] || { kill "$fake_pid" 2>/dev/null || true; wait "$fake_pid" 2>/dev/null || true; }
+  fake_pid=
+}
