@@ -2,8 +2,8 @@
 # The fuzz targets (fuzz/, cargo-fuzz on nightly; FUZZING.md has the figures).
 #
 #   bash scripts/fuzz.sh run TARGET [SECONDS] [RUNS] [LIBFUZZER-OPTIONS...]
-#       seeds fuzz/corpus/TARGET from the workspace (cargo xtask fuzz-seeds),
-#       then fuzzes until SECONDS (default 60) or RUNS executions (default
+#       fuzzes fuzz/corpus/TARGET with the workspace's seeds (cargo xtask
+#       fuzz-seeds, read from fuzz/seeds/TARGET) until SECONDS (default 60) or RUNS executions (default
 #       10 million), whichever comes first; new inputs go to the corpus, a
 #       failing one to fuzz/artifacts/TARGET/ (with `-fork=1 -ignore_crashes=1`
 #       it goes on after a failure and keeps them all)
@@ -34,17 +34,13 @@ case "${1:-}" in
     seconds=${3:-60} runs=${4:-10000000}
     shift $(($# < 4 ? $# : 4))
     mkdir -p fuzz/seeds "fuzz/corpus/$target"
-    ( # one writer of fuzz/seeds at a time: targets may run side by side
-      flock 9
-      cargo xtask fuzz-seeds
-      # Seeds are named by content: one already in the corpus is the same.
-      for seed in "fuzz/seeds/$target"/*; do
-        [ -e "fuzz/corpus/$target/${seed##*/}" ] || cp "$seed" "fuzz/corpus/$target/"
-      done
-    ) 9>fuzz/seeds/.lock
+    # One writer of fuzz/seeds at a time: targets may run side by side.
+    ( flock 9; cargo xtask fuzz-seeds ) 9>fuzz/seeds/.lock
     dict=(); [ "$target" = spec ] && dict=(-dict=fuzz/seeds/spec.dict) # OpenAPI keywords
     # Each exec of `spec` lints (and may generate) a whole spec: seconds, not ms, at worst.
-    fuzz run "$target" "fuzz/corpus/$target" -- \
+    # The seeds are read as a second corpus, never copied: new inputs go to
+    # the first, so `cmin` leaves a corpus no later run grows back with seeds.
+    fuzz run "$target" "fuzz/corpus/$target" "fuzz/seeds/$target" -- \
       -max_total_time="$seconds" -runs="$runs" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 "${dict[@]}" "$@"
     ;;
   cmin)

@@ -89,13 +89,24 @@ pub fn write() -> Result<(), String> {
     ];
     for (target, inputs) in targets {
         let out = root.join("fuzz/seeds").join(target);
-        let _ = std::fs::remove_dir_all(&out);
         std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-        for input in &inputs {
-            // Named by content, as libFuzzer names its corpus: a seed that
-            // changes is a new file, and one already in the corpus is the same.
-            let path = out.join(sha1_smol::Sha1::from(input).digest().to_string());
-            std::fs::write(&path, input).map_err(|e| format!("{}: {e}", path.display()))?;
+        // Named by content, as libFuzzer names its corpus: a seed that changes
+        // is a new file. Files are only added and removed, never rewritten,
+        // so a fuzzer reading the folder meanwhile sees whole seeds.
+        let named: BTreeSet<(String, &Vec<u8>)> = inputs
+            .iter()
+            .map(|input| (sha1_smol::Sha1::from(input).digest().to_string(), input))
+            .collect();
+        for old in dir(&out)? {
+            if !named.iter().any(|(name, _)| old.ends_with(name)) {
+                std::fs::remove_file(&old).map_err(|e| format!("{}: {e}", old.display()))?;
+            }
+        }
+        for (name, input) in &named {
+            let path = out.join(name);
+            if !path.exists() {
+                std::fs::write(&path, input).map_err(|e| format!("{}: {e}", path.display()))?;
+            }
         }
         println!("fuzz/seeds/{target}: {} inputs", inputs.len());
     }
