@@ -72,6 +72,21 @@ impl Env {
             .await
     }
 
+    /// A request as the demo account, for checks that need the raw response.
+    fn as_demo(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, url)
+            .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
+    }
+
+    /// A GET as the demo account.
+    async fn get(&self, url: &str) -> reqwest::Response {
+        self.as_demo(reqwest::Method::GET, url)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Every answer of the fake validates against the spec: a participant
     /// for 200, the error object otherwise.
     fn assert_matches_spec(&self, status: u16, body: &Value) {
@@ -326,9 +341,7 @@ async fn the_fake_holds_requests_to_the_spec() {
     }
     let url = env.url("/api/laml", DEMO_ACCOUNT, DEMO_CONFERENCE, DEMO_CALLS[0]);
     let resp = env
-        .http
-        .post(&url)
-        .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
+        .as_demo(reqwest::Method::POST, &url)
         .header("content-type", "application/json")
         .body(r#"{"Muted":true}"#)
         .send()
@@ -339,9 +352,7 @@ async fn the_fake_holds_requests_to_the_spec() {
     env.assert_matches_spec(415, &answer);
     // What SDKs send still works: a form with a charset parameter.
     let resp = env
-        .http
-        .post(&url)
-        .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
+        .as_demo(reqwest::Method::POST, &url)
         .header(
             "content-type",
             "application/x-www-form-urlencoded; charset=UTF-8",
@@ -362,24 +373,12 @@ async fn the_fake_holds_requests_to_the_spec() {
         "http://{}/api/laml/2010-04-01/Accounts/{DEMO_ACCOUNT}/Conferences/{DEMO_CONFERENCE}/Participants.json",
         env.server.addr
     );
-    let resp = env
-        .http
-        .get(format!("{list}?pagesize=1"))
-        .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
-        .send()
-        .await
-        .unwrap();
+    let resp = env.get(&format!("{list}?pagesize=1")).await;
     assert_eq!(resp.status(), 400);
     let answer: Value = resp.json().await.unwrap();
     assert_eq!(answer["message"], "Unknown parameter 'pagesize'");
     for page in ["7", "18446744073709551615", "99999999999999999999999999"] {
-        let resp = env
-            .http
-            .get(format!("{list}?Page={page}"))
-            .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
-            .send()
-            .await
-            .unwrap();
+        let resp = env.get(&format!("{list}?Page={page}")).await;
         assert_eq!(resp.status(), 200, "Page={page}");
         let answer: Value = resp.json().await.unwrap();
         assert_eq!(answer["participants"], serde_json::json!([]), "Page={page}");
@@ -387,15 +386,11 @@ async fn the_fake_holds_requests_to_the_spec() {
     }
     // The token of a next page is a parameter the spec lists: accepted.
     let resp = env
-        .http
-        .get(format!(
+        .get(&format!(
             "{list}?PageSize=1&Page=1&PageToken=PA{}",
             DEMO_CALLS[0]
         ))
-        .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(resp.status(), 200);
     let answer: Value = resp.json().await.unwrap();
     assert_eq!(answer["participants"][0]["call_sid"], DEMO_CALLS[1]);
@@ -505,9 +500,7 @@ async fn oversized_bodies_and_other_methods_are_refused() {
         (&list, "DELETE", "GET"),
     ] {
         let resp = env
-            .http
-            .request(method.parse().unwrap(), url)
-            .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
+            .as_demo(method.parse().unwrap(), url)
             .send()
             .await
             .unwrap();
@@ -531,13 +524,7 @@ async fn list_pages_and_kicks_match_the_spec() {
             "http://{}{prefix}/2010-04-01/Accounts/{DEMO_ACCOUNT}/Conferences/{DEMO_CONFERENCE}/Participants.json?PageSize=2&Muted=false",
             env.server.addr
         );
-        let resp = env
-            .http
-            .get(&url)
-            .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
-            .send()
-            .await
-            .unwrap();
+        let resp = env.get(&url).await;
         assert_eq!(resp.status().as_u16(), 200);
         let page: Value = resp.json().await.unwrap();
         schemas
@@ -555,30 +542,20 @@ async fn list_pages_and_kicks_match_the_spec() {
         assert_eq!(page.get("start").is_some(), prefix.is_empty(), "{page}");
         // Bad query values are the error object.
         let bad = url.replace("PageSize=2", "PageSize=0");
-        let resp = env
-            .http
-            .get(&bad)
-            .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
-            .send()
-            .await
-            .unwrap();
+        let resp = env.get(&bad).await;
         assert_eq!(resp.status().as_u16(), 400);
         env.assert_matches_spec(400, &resp.json().await.unwrap());
     }
     let kick = env.url("/api/laml", DEMO_ACCOUNT, DEMO_CONFERENCE, DEMO_CALLS[2]);
     let resp = env
-        .http
-        .delete(&kick)
-        .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
+        .as_demo(reqwest::Method::DELETE, &kick)
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status().as_u16(), 204);
     assert!(resp.bytes().await.unwrap().is_empty());
     let resp = env
-        .http
-        .delete(&kick)
-        .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
+        .as_demo(reqwest::Method::DELETE, &kick)
         .send()
         .await
         .unwrap();
