@@ -16,14 +16,12 @@ ours_short=1000 ours_long=6000 theirs_short=200 theirs_long=1200
 bash scripts/sdk-check.sh --setup >/dev/null
 cargo build --quiet --release --package signalwire-participants --example calls
 cargo build --quiet --release --package signalwire-participants-fake --bin signalwire-participants-fake
-demo_file=$(mktemp)
-target/release/signalwire-participants-fake --addr 127.0.0.1:0 >"$demo_file" 2>/dev/null &
-server=$!
-trap 'kill $server 2>/dev/null || true; rm -f "$demo_file" "$times"' EXIT
-for _ in $(seq 1 100); do [ -s "$demo_file" ] && break; sleep 0.1; done
-export BENCH_DEMO; BENCH_DEMO=$(head -n 1 "$demo_file")
-
+source scripts/lib.sh
 times=$(mktemp)
+trap 'stop_fake; rm -f "$fake_out" "$times"' EXIT
+start_fake target/release/signalwire-participants-fake --addr 127.0.0.1:0
+export BENCH_DEMO=$demo
+
 cpu() { # the user + system seconds of a command
   /usr/bin/time -f '%U %S' -o "$times" "$@" >/dev/null 2>&1
   python3 -c "a, b = map(float, open('$times').read().split()[-2:]); print(a + b)"

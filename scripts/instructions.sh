@@ -18,12 +18,10 @@ command -v valgrind >/dev/null || { echo "valgrind is missing (Debian: apt insta
 cargo build --quiet --release --package signalwire-participants --example calls
 cargo build --quiet --release --package signalwire-participants-fake --bin signalwire-participants-fake
 mkdir -p "$out"
-demo_file=$(mktemp)
-target/release/signalwire-participants-fake --addr 127.0.0.1:0 >"$demo_file" 2>/dev/null &
-server=$!
-trap 'kill $server 2>/dev/null || true; rm -f "$demo_file"' EXIT
-for _ in $(seq 1 100); do [ -s "$demo_file" ] && break; sleep 0.1; done
-export BENCH_DEMO; BENCH_DEMO=$(head -n 1 "$demo_file")
+source scripts/lib.sh
+trap 'stop_fake; rm -f "$fake_out"' EXIT
+start_fake target/release/signalwire-participants-fake --addr 127.0.0.1:0
+export BENCH_DEMO=$demo
 
 # The total instructions of one run.
 count() { # count WHO OP N

@@ -1,6 +1,7 @@
-# Sourced by the scripts that drive a fresh fake server with Python tools
-# (sdk-check.sh, schemathesis.sh). The caller has `set -euo pipefail`, runs
-# from the repository root, and traps `stop_fake; rm -f "$fake_out"` on EXIT.
+# Sourced by the scripts that drive a fresh fake server (sdk-check.sh,
+# schemathesis.sh, cpu-per-call.sh, instructions.sh). The caller has
+# `set -euo pipefail`, runs from the repository root, and traps
+# `stop_fake; rm -f "$fake_out"` on EXIT.
 
 # venv DIR REQUIREMENTS: a virtual environment under .tools/ with exactly the
 # pinned requirements, rebuilt when the requirements file changes.
@@ -15,13 +16,16 @@ venv() {
   fi
 }
 
-# start_fake: a fresh `cargo xtask serve` on a free loopback port (build the
-# fake first); sets $demo to its first line, the demo ids as JSON.
+# start_fake [COMMAND...]: a fresh fake server on a free loopback port, by
+# default `cargo xtask serve --addr 127.0.0.1:0` (build the fake first; the
+# benchmarks pass the release binary); sets $demo to its first line, the
+# demo ids as JSON.
 fake_out= fake_pid=
 start_fake() {
+  [ $# -gt 0 ] || set -- cargo xtask serve --addr 127.0.0.1:0
   [ -n "$fake_out" ] || fake_out=$(mktemp)
   : >"$fake_out"
-  cargo xtask serve --addr 127.0.0.1:0 >"$fake_out" 2>/dev/null &
+  "$@" >"$fake_out" 2>/dev/null &
   fake_pid=$!
   for _ in $(seq 1 600); do
     [ -s "$fake_out" ] && break

@@ -27,6 +27,19 @@ fn page(call: &str, next: Option<&str>) -> Value {
     json!({"participants": [{"call_sid": call}], "page_size": 1, "next_page_uri": next})
 }
 
+/// A list call without filters sends nothing but the path, and is the very
+/// next request `rec` sees (so the client sent nothing else before it).
+async fn assert_next_request_is_a_plain_list(rec: &mut Recorder, client: &Client) {
+    rec.respond_json(200, &page("marker", None));
+    client
+        .participants(CONFERENCE)
+        .unwrap()
+        .page()
+        .await
+        .unwrap();
+    assert_eq!(rec.next_request().target, list_path(""));
+}
+
 #[tokio::test]
 async fn filters_and_page_size_go_on_the_wire() {
     let (mut rec, client) = recorder();
@@ -53,14 +66,7 @@ async fn filters_and_page_size_go_on_the_wire() {
     );
     assert!(req.body.is_empty());
     // Without filters, nothing but the path.
-    rec.respond_json(200, &page(CALL, None));
-    client
-        .participants(CONFERENCE)
-        .unwrap()
-        .page()
-        .await
-        .unwrap();
-    assert_eq!(rec.next_request().target, list_path(""));
+    assert_next_request_is_a_plain_list(&mut rec, &client).await;
     // A page size the generated type refuses never leaves (the spec's
     // minimum, 1; the generator does not carry its maximum: the service
     // refuses more than 1000 itself).
@@ -131,15 +137,8 @@ async fn pages_are_fetched_only_as_the_stream_is_read() {
     );
     drop(stream);
     rec.next_request();
-    // The second page was never asked for: the next request is this marker.
-    rec.respond_json(200, &page("marker", None));
-    client
-        .participants(CONFERENCE)
-        .unwrap()
-        .page()
-        .await
-        .unwrap();
-    assert_eq!(rec.next_request().target, list_path(""));
+    // The second page was never asked for: the next request is a new list.
+    assert_next_request_is_a_plain_list(&mut rec, &client).await;
 }
 
 #[tokio::test]
@@ -211,15 +210,8 @@ async fn a_hostile_next_page_uri_is_refused_never_followed() {
     );
     rec.next_request();
     rec.next_request();
-    // Nothing else was sent: the next request is this marker.
-    rec.respond_json(200, &page("marker", None));
-    client
-        .participants(CONFERENCE)
-        .unwrap()
-        .page()
-        .await
-        .unwrap();
-    assert_eq!(rec.next_request().target, list_path(""));
+    // Nothing else was sent: the next request is a new list.
+    assert_next_request_is_a_plain_list(&mut rec, &client).await;
 }
 
 #[tokio::test]

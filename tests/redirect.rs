@@ -3,13 +3,16 @@
 //! reports success and nothing reaches the second address, whichever status
 //! (301, 302, 303, 307, 308), operation, API or client settings.
 
+#[path = "support/head.rs"]
+mod head;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use participants_shapes::{ACCOUNT, CALL, CONFERENCE, TOKEN, response_example};
 use signalwire_participants::types::UpdateParticipantRequest;
 use signalwire_participants::{Client, ClientConfig, ClientInfo, Error};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 /// A loopback HTTP server that records the request line of everything it
@@ -26,14 +29,7 @@ async fn serve(ip: &str, answer: impl Fn(&str) -> String + Send + Sync + 'static
     let log = seen.clone();
     tokio::spawn(async move {
         while let Ok((mut stream, _)) = listener.accept().await {
-            let mut raw = Vec::new();
-            let mut buf = [0u8; 4096];
-            while !raw.windows(4).any(|w| w == b"\r\n\r\n") {
-                match stream.read(&mut buf).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => raw.extend_from_slice(&buf[..n]),
-                }
-            }
+            let raw = head::read_head(&mut stream).await;
             let text = String::from_utf8_lossy(&raw).into_owned();
             let request_line = text.lines().next().unwrap_or_default().to_string();
             log.lock().unwrap().push(request_line.clone());

@@ -2,13 +2,16 @@
 //! script (status, `Retry-After`, body) and notes when each request came;
 //! and the tracing spans of a call, captured, with no secret in them.
 
+#[path = "support/head.rs"]
+mod head;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use participants_shapes::{ACCOUNT, CALL, CONFERENCE, TOKEN, expected_basic};
 use serde_json::json;
 use signalwire_participants::{Client, ClientConfig, Error};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 /// One scripted answer: status, `Retry-After` (if any), JSON body.
@@ -33,14 +36,8 @@ async fn serve(listener: TcpListener, answers: Vec<Answer>) -> Script {
     tokio::spawn(async move {
         let mut answers = answers.into_iter();
         while let Ok((mut stream, _)) = listener.accept().await {
-            let mut raw = Vec::new();
-            let mut buf = [0u8; 4096];
-            while !raw.windows(4).any(|w| w == b"\r\n\r\n") {
-                match stream.read(&mut buf).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => raw.extend_from_slice(&buf[..n]),
-                }
-            }
+            // Only the head is read; the answer does not depend on it.
+            head::read_head(&mut stream).await;
             log.lock().unwrap().push(Instant::now());
             let (status, retry_after, body) = answers.next().unwrap_or((500, None, json!({})));
             let body = body.to_string();
