@@ -333,10 +333,16 @@ fn check_refs(node: &Node, root: &Node, sink: &mut Sink) {
 enum Role<'a> {
     /// A Schema Object: every schema keyword rule applies.
     Schema,
-    /// Any other object (operation, parameter, media type...): its keys are
-    /// keywords, and only the provenance extensions are allowed.
+    /// Any other object (operation, media type...): its keys are keywords,
+    /// and only the provenance extensions are allowed.
     Object,
-    /// An Example Object: checked as an object, its `value` not entered.
+    /// A Parameter Object, wherever it is declared (components, a path
+    /// item's or an operation's `parameters`): an object that must name its
+    /// sources, unless it is a `$ref`.
+    Parameter,
+    /// An Example or Link Object: checked as an object, its free-form values
+    /// (an example's `value`, a link's `parameters` and `requestBody`) not
+    /// entered.
     Example,
     /// A security scheme: its `type` is not a schema type; not checked.
     Unchecked,
@@ -350,6 +356,7 @@ enum Role<'a> {
 enum Elements {
     Schemas,
     Objects,
+    Parameters,
     Examples,
     Unchecked,
 }
@@ -359,6 +366,7 @@ impl Elements {
         match self {
             Elements::Schemas => Role::Schema,
             Elements::Objects => Role::Object,
+            Elements::Parameters => Role::Parameter,
             Elements::Examples => Role::Example,
             Elements::Unchecked => Role::Unchecked,
         }
@@ -381,7 +389,7 @@ fn mappings<'a>(node: &'a Node, role: Role<'a>, out: &mut Vec<(Role<'a>, &'a Nod
                 }
             }
         }
-        Role::Schema | Role::Object => {
+        Role::Schema | Role::Object | Role::Parameter => {
             let schema = role == Role::Schema;
             for (key, value) in node.entries() {
                 let name = key.name.as_str();
@@ -391,7 +399,8 @@ fn mappings<'a>(node: &'a Node, role: Role<'a>, out: &mut Vec<(Role<'a>, &'a Nod
                 let elements = match name {
                     "properties" if schema => Some(Elements::Schemas),
                     "schemas" if !schema => Some(Elements::Schemas),
-                    "examples" if !schema => Some(Elements::Examples),
+                    "parameters" if !schema => Some(Elements::Parameters),
+                    "examples" | "links" if !schema => Some(Elements::Examples),
                     "securitySchemes" if !schema => Some(Elements::Unchecked),
                     _ if !schema && NAME_MAPS.contains(&name) => Some(Elements::Objects),
                     _ => None,
@@ -426,7 +435,7 @@ fn check_mapping(
 ) {
     match role {
         Role::Schema => check_schema_keywords(node, sink),
-        Role::Object | Role::Example => check_extensions(node.entries(), sink),
+        Role::Object | Role::Parameter | Role::Example => check_extensions(node.entries(), sink),
         Role::Names("paths" | "responses", _) => check_extensions(node.entries(), sink),
         Role::Names(..) | Role::Unchecked => {}
     }
@@ -442,12 +451,12 @@ fn check_mapping(
             sink.push(name.pos, Problem::NoSources("property", name.name.clone()));
         }
     }
-    if let (Some(name), Some(_), None) = (
-        node.get("name").and_then(Node::as_str),
-        node.get("in"),
-        node.get("x-sources"),
-    ) {
-        sink.push(node.pos, Problem::NoSources("parameter", name.into()));
+    if role == Role::Parameter && node.get("$ref").is_none() && node.get("x-sources").is_none() {
+        let name = node.get("name").map_or_else(String::new, |n| {
+            n.as_str()
+                .map_or_else(|| n.to_json().to_string(), str::to_string)
+        });
+        sink.push(node.pos, Problem::NoSources("parameter", name));
     }
     if let Some(list) = node.get("x-sources") {
         if list.items().is_empty() {

@@ -538,6 +538,90 @@ fn provenance_is_checked() {
     );
 }
 
+/// A parameter needs `x-sources` wherever it is declared: under
+/// components, in a path item and in an operation. A `$ref` to one is not a
+/// declaration and needs none.
+#[test]
+fn parameters_without_sources_are_refused_wherever_declared() {
+    let name = "parameter_without_sources.yaml";
+    let file = format!("openapi/tests/fixtures/{name}");
+    let text = std::fs::read_to_string(fixture_path(name)).unwrap();
+    let report = lint(&file, text.as_bytes(), Some(RECONCILIATION)).unwrap_err();
+    let want: Vec<String> = [
+        "9:9: parameter `CallSid` has no `x-sources`: name the documents that describe it (the sources in RECONCILIATION.md)",
+        "19:11: parameter `PageSize` has no `x-sources`: name the documents that describe it (the sources in RECONCILIATION.md)",
+        "45:7: parameter `Muted` has no `x-sources`: name the documents that describe it (the sources in RECONCILIATION.md)",
+    ]
+    .iter()
+    .map(|e| format!("{file}:{e}"))
+    .collect();
+    assert_eq!(report.headlines(), want);
+    // Nothing else is wrong with it: clean without the provenance rules,
+    // and clean with them once the three name their sources.
+    if let Err(e) = lint_fixture(name) {
+        panic!("{e}");
+    }
+    let sourced = text
+        .replace(
+            "        required: true\n",
+            "        required: true\n        x-sources: [S001]\n",
+        )
+        .replace(
+            "        - name: PageSize\n",
+            "        - name: PageSize\n          x-sources: [UP-TW]\n",
+        )
+        .replace(
+            "      name: Muted\n",
+            "      name: Muted\n      x-sources: [S001]\n",
+        );
+    expect_provenance(&sourced, &[]);
+}
+
+/// The rule goes by what a mapping is, not by its keys: an `apiKey`
+/// security scheme has a `name` and an `in` but is no parameter, and a
+/// link's `parameters` are free-form values.
+#[test]
+fn only_parameter_declarations_need_sources() {
+    let text = provenance_base().replace(
+        "components:\n",
+        "components:\n  securitySchemes:\n    key:\n      type: apiKey\n      name: X-Key\n      in: header\n  links:\n    Self:\n      operationId: retrieve_participant\n      parameters:\n        CallSid:\n          name: CallSid\n          in: path\n",
+    );
+    expect_provenance(&text, &[]);
+}
+
+/// The case of issue 20: the `Muted` query parameter of the workspace's
+/// spec (under components) without its `x-sources` line.
+#[test]
+fn the_workspace_spec_refuses_a_parameter_without_sources() {
+    let text = std::fs::read_to_string(participants_openapi::spec_path()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let muted = lines
+        .iter()
+        .position(|l| *l == "      name: Muted")
+        .expect("components/parameters/Muted");
+    let sources = muted
+        + lines[muted..]
+            .iter()
+            .position(|l| l.starts_with("      x-sources:"))
+            .unwrap();
+    let mut without = lines.clone();
+    without.remove(sources);
+    let without = without.join("\n") + "\n";
+    let report = lint(
+        participants_openapi::SPEC_PATH,
+        without.as_bytes(),
+        Some(&reconciliation()),
+    )
+    .unwrap_err();
+    assert_eq!(
+        report.headlines(),
+        [format!(
+            "openapi/participants.yaml:{}:7: parameter `Muted` has no `x-sources`: name the documents that describe it (the sources in RECONCILIATION.md)",
+            muted + 1
+        )]
+    );
+}
+
 /// The rules Redocly took over still give located errors (from Redocly,
 /// which the test command installs; without it, as with a bare `cargo test`,
 /// this test says so and checks nothing unless `CI` is set).
