@@ -1,8 +1,7 @@
 //! `cargo xtask fuzz-seeds`: the starting inputs of each fuzz target, drawn
-//! from what the workspace already holds (the spec and its examples, the
-//! lint's fixtures, the API reference pages, the request snapshots), written
-//! to `fuzz/seeds/<target>/` (git-ignored; the fuzzer's minimised corpus under
-//! `fuzz/corpus/` is what is kept).
+//! only from files in the repository (the spec and its examples, the lint's
+//! fixtures, the snapshots), written to `fuzz/seeds/<target>/` (git-ignored;
+//! the fuzzer's minimised corpus under `fuzz/corpus/` is what is kept).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -25,12 +24,12 @@ pub fn write() -> Result<(), String> {
         specs.insert(read(&entry)?);
     }
 
-    // Bodies: the spec's examples and the JSON objects in the reference pages.
+    // Bodies: the spec's examples. They carry the example requests and
+    // responses of the reference pages cited in RECONCILIATION.md, so the
+    // pages themselves (other people's text, not in the repository) are not
+    // read.
     let mut json = Vec::new();
     examples(&spec.tree.to_json(), &mut json);
-    for page in dir(&root.join("../shared/seeds")).unwrap_or_default() {
-        json_objects(&String::from_utf8_lossy(&read(&page)?), &mut json);
-    }
     for value in &json {
         bodies.insert(serde_json::to_vec_pretty(value).unwrap_or_default());
         strings(value, &mut |key, text| {
@@ -220,20 +219,6 @@ fn examples(value: &Value, out: &mut Vec<Value>) {
         }
         Value::Array(items) => items.iter().for_each(|v| examples(v, out)),
         _ => {}
-    }
-}
-
-/// The JSON objects written out in a reference page (each `{` that starts a
-/// line and parses as one).
-fn json_objects(page: &str, out: &mut Vec<Value>) {
-    for (at, _) in page.match_indices('{') {
-        if !page[..at].ends_with('\n') {
-            continue;
-        }
-        let mut stream = serde_json::Deserializer::from_str(&page[at..]).into_iter::<Value>();
-        if let Some(Ok(value @ Value::Object(_))) = stream.next() {
-            out.push(value);
-        }
     }
 }
 
