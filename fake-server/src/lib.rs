@@ -2,23 +2,29 @@
 //! (list, retrieve, update and kick), for a quickstart that runs offline,
 //! for our end-to-end tests, and for yours.
 //!
-//! It behaves like the real service where it matters to a client: HTTP Basic
-//! auth per account (401, code 20003), other accounts' resources are 404
-//! (20404), form parsing as the service does it (case-insensitive booleans),
-//! GET/POST methods only (13221), absolute http(s) URLs only (21402),
-//! coaching rules (16002), lists paged by
-//! `PageSize` and `Page`/`PageToken` and filtered by `Muted`, `Hold` and
-//! `Coaching`, a kick after which the participant is gone (404), 405 with
-//! `Allow` for any other method, and the same paths with or without
-//! `/api/laml` (answers then look like SignalWire's, or like Twilio's: page
-//! URIs under the same prefix, `start` and `end` on Twilio's). Response bodies
-//! are the spec's `Participant`, `ParticipantPage` and `Error`.
+//! It follows `openapi/participants.yaml` through what the client crate
+//! generates from it: the routes are the spec's operations (under
+//! `/api/laml` and bare, with and without `.json`); query parameters and
+//! form fields are the spec's, read as its types say (booleans
+//! case-insensitively, as the services do); form bodies decode into the
+//! generated `UpdateParticipantRequest`, so its patterns, enums, URL fields
+//! and closed field set are the spec's; answers are the generated
+//! `Participant`, `ParticipantPage` and `Error`. A field a reviewer adds to
+//! the spec is accepted here with no edit, and one the spec lacks is refused.
 //!
-//! Where the services are lenient and the spec is not, it follows the spec,
-//! so that a client's mistake fails in its tests: an unknown form field or
-//! query parameter, a `Muted` other than true or false, or an empty
-//! `CallSidToCoach` is a 400 (code 10000) naming it, and a body that is not a
-//! form is a 415. schemathesis checks every answer against the spec.
+//! What it adds is behaviour: HTTP Basic auth per account (401, code
+//! 20003), other accounts' resources are 404 (20404), coaching rules
+//! (16002), paging by `PageSize` and `Page`/`PageToken`, boolean filters
+//! on the participants' fields of the same name, a kick after which the
+//! participant is gone (404), and answers that look like SignalWire's under
+//! `/api/laml` and like Twilio's without it (page URIs under the same
+//! prefix, `start` and `end` on Twilio's). Refusals say what and where:
+//! error 21402 for a URL field, 13221 for a method field, 10000 otherwise;
+//! a body that is not a form is a 415 and another method a 405 with `Allow`.
+//! It is stricter than the services where the spec is (D25): an unknown
+//! field or query parameter, a `Muted` other than true or false, or an empty
+//! `CallSidToCoach` is refused. schemathesis checks every answer against the
+//! spec.
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
@@ -37,11 +43,19 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, RawPathParams};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use base64::Engine as _;
+use axum::routing::{MethodFilter, MethodRouter};
+use headers::authorization::Basic;
+use headers::{Authorization, ContentType, HeaderMapExt};
 use serde::Serialize;
+use serde_json::{Map, Value};
+use signalwire_participants::spec_facts::{self, FORM_FIELDS, OBJECT_FIELDS, PARAMETERS};
+use signalwire_participants::types::{Participant, ParticipantPage, UpdateParticipantRequest};
+use signalwire_participants::{ParticipantStatus, Rfc2822Date, types};
+use subtle::ConstantTimeEq;
 
 /// The most a request body may hold.
 pub const BODY_LIMIT: usize = 16 * 1024;
@@ -50,75 +64,14 @@ pub const BODY_LIMIT: usize = 16 * 1024;
 /// own examples use (note `Sept`).
 pub const DEMO_CREATED: &str = "Mon, 24 Sept 2018 21:00:00 +0000";
 
-/// One participant's state.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ParticipantState {
-    /// The call id (a UUID, or a Twilio-style `CA` SID).
-    pub call_sid: String,
-    /// A label the participant can also be addressed by.
-    pub label: Option<String>,
-    /// Muted.
-    pub muted: bool,
-    /// On hold.
-    pub hold: bool,
-    /// The hold music URL.
-    pub hold_url: Option<String>,
-    /// How the hold URL is fetched.
-    pub hold_method: String,
-    /// Coaching another call.
-    pub coaching: bool,
-    /// The call being coached.
-    pub call_sid_to_coach: Option<String>,
-    /// Ends the conference on leaving.
-    pub end_conference_on_exit: bool,
-    /// Beeps on leaving.
-    pub beep_on_exit: bool,
-    /// Starts the conference on entering.
-    pub start_conference_on_enter: bool,
-    /// The last announcement URL played.
-    pub announce_url: Option<String>,
-    /// The wait music URL.
-    pub wait_url: Option<String>,
-    /// `in-progress` or `completed`.
-    pub status: String,
-    /// RFC 2822.
-    pub date_created: String,
-    /// RFC 2822; moves on every update.
-    pub date_updated: String,
-}
-
-impl ParticipantState {
-    fn new(call_sid: &str, label: Option<&str>) -> Self {
-        ParticipantState {
-            call_sid: call_sid.into(),
-            label: label.map(Into::into),
-            muted: false,
-            hold: false,
-            hold_url: None,
-            hold_method: "GET".into(),
-            coaching: false,
-            call_sid_to_coach: None,
-            end_conference_on_exit: false,
-            beep_on_exit: true,
-            start_conference_on_enter: true,
-            announce_url: None,
-            wait_url: None,
-            status: "in-progress".into(),
-            date_created: DEMO_CREATED.into(),
-            date_updated: DEMO_CREATED.into(),
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-struct Conference {
-    participants: Vec<ParticipantState>,
-}
+/// How many participants a page holds when `PageSize` is not given (the
+/// services' default, which the spec states in words only).
+const DEFAULT_PAGE_SIZE: usize = 50;
 
 #[derive(Clone, Debug)]
 struct Account {
     token: String,
-    conferences: BTreeMap<String, Conference>,
+    conferences: BTreeMap<String, Vec<Participant>>,
 }
 
 /// What a client needs to drive the demo: printed by `cargo xtask serve`.
@@ -167,6 +120,27 @@ pub const OTHER_TOKEN: &str = "other-account-token";
 /// Its conference.
 pub const OTHER_CONFERENCE: &str = "CF00000000000000000000000000000002";
 
+/// A participant as the demo seeds it: in the conference, unmuted, not on
+/// hold, not coaching.
+fn seeded(call_sid: &str, label: &str) -> Participant {
+    let created = Rfc2822Date::new(DEMO_CREATED);
+    let participant = Participant::builder()
+        .call_sid(Some(call_sid.to_string()))
+        .label(Some(label.to_string()))
+        .muted(Some(false))
+        .hold(Some(false))
+        .coaching(Some(false))
+        .end_conference_on_exit(Some(false))
+        .start_conference_on_enter(Some(true))
+        .status(Some(ParticipantStatus::InProgress))
+        .date_created(Some(created.clone()))
+        .date_updated(Some(created))
+        .extra(Map::new());
+    participant
+        .try_into()
+        .expect("every field of the seed is set with its own type")
+}
+
 /// The fake's state: accounts, conferences and participants.
 #[derive(Clone, Debug)]
 pub struct Fake {
@@ -183,494 +157,502 @@ impl Fake {
     /// The seeded demo: one account with a conference of four participants,
     /// and a second account with a conference of its own.
     pub fn demo() -> Self {
-        let mut accounts = BTreeMap::new();
-        let participants = DEMO_CALLS
-            .iter()
-            .zip(DEMO_LABELS)
-            .map(|(call, label)| ParticipantState::new(call, Some(label)))
-            .collect();
-        accounts.insert(
-            DEMO_ACCOUNT.to_string(),
-            Account {
-                token: DEMO_TOKEN.into(),
-                conferences: BTreeMap::from([(
-                    DEMO_CONFERENCE.to_string(),
-                    Conference { participants },
-                )]),
-            },
-        );
-        accounts.insert(
-            OTHER_ACCOUNT.to_string(),
-            Account {
-                token: OTHER_TOKEN.into(),
-                conferences: BTreeMap::from([(
-                    OTHER_CONFERENCE.to_string(),
-                    Conference {
-                        participants: vec![ParticipantState::new(
-                            "CA00000000000000000000000000000002",
-                            Some("private"),
-                        )],
-                    },
-                )]),
-            },
-        );
+        let participants = DEMO_CALLS.iter().zip(DEMO_LABELS);
+        let demo = Account {
+            token: DEMO_TOKEN.into(),
+            conferences: BTreeMap::from([(
+                DEMO_CONFERENCE.to_string(),
+                participants.map(|(c, l)| seeded(c, l)).collect(),
+            )]),
+        };
+        let other = Account {
+            token: OTHER_TOKEN.into(),
+            conferences: BTreeMap::from([(
+                OTHER_CONFERENCE.to_string(),
+                vec![seeded("CA00000000000000000000000000000002", "private")],
+            )]),
+        };
+        let accounts = BTreeMap::from([
+            (DEMO_ACCOUNT.to_string(), demo),
+            (OTHER_ACCOUNT.to_string(), other),
+        ]);
         Fake {
             accounts: Arc::new(Mutex::new(accounts)),
         }
     }
 
-    /// A participant's state, for tests.
+    fn accounts(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Account>> {
+        self.accounts.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A participant's state as the fake keeps it, for tests.
     pub fn participant(
         &self,
         account: &str,
         conference: &str,
         call_or_label: &str,
-    ) -> Option<ParticipantState> {
-        let accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
-        accounts
-            .get(account)?
-            .conferences
-            .get(conference)?
-            .participants
-            .iter()
-            .find(|p| p.call_sid == call_or_label || p.label.as_deref() == Some(call_or_label))
-            .cloned()
+    ) -> Option<Participant> {
+        let accounts = self.accounts();
+        let conference = accounts.get(account)?.conferences.get(conference)?;
+        conference.iter().find(|p| is(p, call_or_label)).cloned()
     }
 
     /// Marks a participant as having left (status `completed`), for tests.
     pub fn complete(&self, account: &str, conference: &str, call: &str) {
-        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(p) = accounts
+        let mut accounts = self.accounts();
+        let conference = accounts
             .get_mut(account)
-            .and_then(|a| a.conferences.get_mut(conference))
-            .and_then(|c| c.participants.iter_mut().find(|p| p.call_sid == call))
-        {
-            p.status = "completed".into();
+            .and_then(|a| a.conferences.get_mut(conference));
+        let found = conference.and_then(|c| c.iter_mut().find(|p| is(p, call)));
+        if let Some(p) = found {
+            p.status = Some(ParticipantStatus::Completed);
         }
     }
 
-    /// The router: both `/api/laml/2010-04-01/...` and `/2010-04-01/...`.
+    /// The router: one route per operation of the spec, under both
+    /// `/api/laml/2010-04-01/...` and `/2010-04-01/...`, each with and
+    /// without `.json`. axum answers another method with 405 and `Allow`.
     pub fn router(&self) -> Router {
-        let fake = self.clone();
-        Router::new().fallback(
-            move |method: Method, uri: Uri, headers: HeaderMap, body: Body| {
-                let fake = fake.clone();
-                async move { fake.handle(method, uri, headers, body).await }
-            },
-        )
+        let mut paths: BTreeMap<&str, MethodRouter> = BTreeMap::new();
+        for &(operation, method, path) in spec_facts::OPERATIONS {
+            let fake = self.clone();
+            // A trailing `{Param}.json`: axum's routes cannot split a
+            // segment, so the parameter takes it and the handler drops it.
+            let handler =
+                move |params: RawPathParams, uri: Uri, headers: HeaderMap, body: Bytes| {
+                    let fake = fake.clone();
+                    async move { fake.handle(operation, &params, &uri, &headers, &body) }
+                };
+            let filter = MethodFilter::try_from(
+                axum::http::Method::from_bytes(method.as_bytes())
+                    .expect("the spec's methods are HTTP methods"),
+            )
+            .expect("the spec's methods are ones axum routes");
+            let routes = paths.remove(path).unwrap_or_default();
+            paths.insert(path, routes.on(filter, handler));
+        }
+        let mut router = Router::new();
+        for (path, methods) in paths {
+            let bare = path.strip_suffix(".json").unwrap_or(path);
+            let mut forms = vec![bare];
+            if !bare.ends_with('}') {
+                forms.push(path);
+            }
+            for form in forms {
+                router = router
+                    .route(form, methods.clone())
+                    .route(&format!("/api/laml{form}"), methods.clone());
+            }
+        }
+        router
+            .fallback(|uri: Uri| async move {
+                let what = format!("The requested resource {} was not found", uri.path());
+                error(StatusCode::NOT_FOUND, 20404, what)
+            })
+            .layer(axum::middleware::map_response(with_error_body))
+            .layer(DefaultBodyLimit::max(BODY_LIMIT))
     }
 
-    async fn handle(&self, method: Method, uri: Uri, headers: HeaderMap, body: Body) -> Response {
-        let Some(path) = parse_path(uri.path()) else {
-            return error(
-                StatusCode::NOT_FOUND,
-                20404,
-                format!("The requested resource {} was not found", uri.path()),
-            );
+    fn handle(
+        &self,
+        operation: &str,
+        params: &RawPathParams,
+        uri: &Uri,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Response {
+        let Some(path) = Target::new(params, uri) else {
+            let what = format!("The requested resource {} was not found", uri.path());
+            return error(StatusCode::NOT_FOUND, 20404, what);
         };
-        let Some(account_sid) = authenticate(&headers, &self.accounts) else {
+        let Some(account) = self.authenticate(headers) else {
             return error(
                 StatusCode::UNAUTHORIZED,
                 20003,
                 "Authentication Error - invalid username or token".into(),
             );
         };
-        if account_sid != path.account {
+        if account != path.account {
             // Another account's resources are indistinguishable from missing ones.
             return not_found(&path);
         }
-        match (method, path.call.is_some()) {
-            (Method::GET, true) => self.retrieve(&path),
-            (Method::POST, true) => {
-                let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
-                    Ok(b) => b,
-                    Err(_) => {
-                        return error(
-                            StatusCode::PAYLOAD_TOO_LARGE,
-                            10000,
-                            format!("The request body is larger than {BODY_LIMIT} bytes"),
-                        );
-                    }
-                };
-                let form = headers.get(header::CONTENT_TYPE).is_none_or(|t| {
-                    let essence = t.to_str().unwrap_or_default().split(';').next();
-                    essence.is_some_and(|e| {
-                        e.trim()
-                            .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-                    })
-                });
-                if !bytes.is_empty() && !form {
-                    return error(
-                        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                        10000,
-                        "The body must be application/x-www-form-urlencoded".into(),
-                    );
-                }
-                match parse_update(&bytes) {
-                    Ok(update) => self.update(&path, update),
-                    Err(Refusal(status, code, message)) => error(status, code, message),
-                }
+        let query = uri.query().unwrap_or_default().as_bytes();
+        let outcome = match operation {
+            "retrieve_participant" => self.retrieve(&path),
+            "update_participant" => {
+                form(operation, headers, body).and_then(|update| self.update(&path, update))
             }
-            (Method::DELETE, true) => self.kick(&path),
-            (Method::GET, false) => match parse_list(uri.query().unwrap_or_default()) {
-                Ok(query) => self.list(&path, &query),
-                Err(Refusal(status, code, message)) => error(status, code, message),
-            },
-            (method, one) => {
-                let allow = if one { "GET, POST, DELETE" } else { "GET" };
-                let mut response = error(
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    20004,
-                    format!("Method {method} not allowed on this resource"),
-                );
-                // RFC 9110: a 405 says which methods the resource has.
-                let allow = header::HeaderValue::from_static(allow);
-                response.headers_mut().insert(header::ALLOW, allow);
-                response
-            }
-        }
+            "kick_participant" => self.kick(&path),
+            "list_participants" => decode_pairs(query, |name| query_kind(operation, name))
+                .and_then(|q| self.list(&path, &q)),
+            other => Err(error(
+                StatusCode::NOT_IMPLEMENTED,
+                10000,
+                format!("The fake does not implement {other}"),
+            )),
+        };
+        outcome.unwrap_or_else(|refused| refused)
+    }
+
+    /// The account whose credentials the request carries, if they are right.
+    fn authenticate(&self, headers: &HeaderMap) -> Option<String> {
+        let basic = headers.typed_get::<Authorization<Basic>>()?;
+        let accounts = self.accounts();
+        let account = accounts.get(basic.username())?;
+        let same = account.token.as_bytes().ct_eq(basic.password().as_bytes());
+        bool::from(same).then(|| basic.username().to_string())
     }
 
     /// One page of the conference's participants (those still in it), the
     /// filters applied, with the paging URIs either provider gives.
-    fn list(&self, path: &ParticipantPath, query: &ListQuery) -> Response {
-        let accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(conference) = accounts
+    fn list(&self, path: &Target, query: &Map<String, Value>) -> Result<Response, Refused> {
+        let accounts = self.accounts();
+        let conference = accounts
             .get(&path.account)
             .and_then(|a| a.conferences.get(&path.conference))
-        else {
-            return not_found(path);
-        };
-        let matching: Vec<&ParticipantState> = conference
-            .participants
+            .ok_or_else(|| not_found(path))?;
+        // Every boolean query parameter filters on the participant field of
+        // the same name (`Muted` on `muted`); paging parameters are numbers.
+        let filters: Vec<(&str, &str, bool)> = query
             .iter()
-            .filter(|p| p.status != "completed")
-            .filter(|p| query.muted.is_none_or(|m| p.muted == m))
-            .filter(|p| query.hold.is_none_or(|h| p.hold == h))
-            .filter(|p| query.coaching.is_none_or(|c| p.coaching == c))
+            .filter_map(|(name, value)| {
+                let field = participant_field(name)?;
+                Some((name.as_str(), field, value.as_bool()?))
+            })
             .collect();
-        let size = query.page_size;
-        let first = query.page.saturating_mul(size).min(matching.len());
-        let on_page = &matching[first..(first + size).min(matching.len())];
+        let matching: Vec<&Participant> = conference
+            .iter()
+            .filter(|p| p.status != Some(ParticipantStatus::Completed))
+            .filter(|p| {
+                let wire = serde_json::to_value(p).unwrap_or_default();
+                filters.iter().all(|(_, field, wanted)| {
+                    wire.get(field).and_then(Value::as_bool).unwrap_or(false) == *wanted
+                })
+            })
+            .collect();
+        let number = |name: &str, default: usize| {
+            let n = query.get(name).and_then(Value::as_u64);
+            n.map_or(default, |n| usize::try_from(n).unwrap_or(usize::MAX))
+        };
+        let (size, page) = (
+            number("PageSize", DEFAULT_PAGE_SIZE).max(1),
+            number("Page", 0),
+        );
+        let first = page.saturating_mul(size).min(matching.len());
+        let on_page = &matching[first..first.saturating_add(size).min(matching.len())];
         let base = format!(
             "{}/2010-04-01/Accounts/{}/Conferences/{}/Participants.json",
             path.prefix(),
             path.account,
             path.conference
         );
+        let filters: String = filters
+            .iter()
+            .map(|(name, _, v)| format!("{name}={v}&"))
+            .collect();
         // A page's URI: the filters, the size, the page, and (past the first)
         // a token naming the last participant before it, as the providers do.
         let uri = |page: usize| {
-            let mut uri = format!("{base}?{}PageSize={size}&Page={page}", query.filters);
+            let mut uri = format!("{base}?{filters}PageSize={size}&Page={page}");
             let before = page.checked_mul(size).and_then(|n| n.checked_sub(1));
             if let Some(p) = before.and_then(|n| matching.get(n)) {
-                uri.push_str(&format!("&PageToken=PA{}", p.call_sid));
+                uri.push_str(&format!(
+                    "&PageToken=PA{}",
+                    p.call_sid.as_deref().unwrap_or_default()
+                ));
             }
             uri
         };
         let more = first + size < matching.len();
-        let mut page = serde_json::json!({
-            "participants": on_page.iter().map(|p| to_wire(path, p)).collect::<Vec<_>>(),
-            "page": query.page,
-            "page_size": size,
-            "uri": uri(query.page),
-            "first_page_uri": uri(0),
-            "next_page_uri": more.then(|| uri(query.page + 1)),
-            "previous_page_uri": (query.page > 0).then(|| uri(query.page - 1)),
-        });
-        if !path.laml {
+        let twilio = !path.laml;
+        let as_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        let answer = ParticipantPage {
+            participants: Some(on_page.iter().map(|p| wire(path, p)).collect()),
+            page: Some(as_i64(page)),
+            page_size: Some(as_i64(size)),
+            uri: Some(uri(page)),
+            first_page_uri: Some(uri(0)),
+            next_page_uri: more.then(|| uri(page + 1)),
+            previous_page_uri: (page > 0).then(|| uri(page - 1)),
             // Twilio also says where the page sits in the whole list.
-            page["start"] = first.into();
-            page["end"] = (first + on_page.len()).saturating_sub(1).into();
-        }
-        json(StatusCode::OK, &page)
+            start: twilio.then(|| as_i64(first)),
+            end: twilio.then(|| as_i64((first + on_page.len()).saturating_sub(1))),
+        };
+        Ok(json(StatusCode::OK, &answer))
     }
 
     /// Removes the participant: retrieve, update and kick then answer 404.
-    fn kick(&self, path: &ParticipantPath) -> Response {
-        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
+    fn kick(&self, path: &Target) -> Result<Response, Refused> {
+        let mut accounts = self.accounts();
         let conference = accounts
             .get_mut(&path.account)
-            .and_then(|a| a.conferences.get_mut(&path.conference));
-        let Some(conference) = conference else {
-            return not_found(path);
-        };
-        let before = conference.participants.len();
-        conference.participants.retain(|p| !path.is(p));
-        if conference.participants.len() == before {
-            return not_found(path);
+            .and_then(|a| a.conferences.get_mut(&path.conference))
+            .ok_or_else(|| not_found(path))?;
+        let before = conference.len();
+        conference.retain(|p| !is(p, path.call()));
+        if conference.len() == before {
+            return Err(not_found(path));
         }
-        StatusCode::NO_CONTENT.into_response()
+        Ok(StatusCode::NO_CONTENT.into_response())
     }
 
-    fn retrieve(&self, path: &ParticipantPath) -> Response {
-        let accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
-        match find(&accounts, path) {
-            Some(p) => json(StatusCode::OK, &to_wire(path, p)),
-            None => not_found(path),
-        }
+    fn retrieve(&self, path: &Target) -> Result<Response, Refused> {
+        let accounts = self.accounts();
+        let found = accounts
+            .get(&path.account)
+            .and_then(|a| a.conferences.get(&path.conference))
+            .and_then(|c| c.iter().find(|p| is(p, path.call())));
+        let p = found.ok_or_else(|| not_found(path))?;
+        Ok(json(StatusCode::OK, &wire(path, p)))
     }
 
-    fn update(&self, path: &ParticipantPath, update: Update) -> Response {
-        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(conference) = accounts
+    fn update(&self, path: &Target, update: UpdateParticipantRequest) -> Result<Response, Refused> {
+        let mut accounts = self.accounts();
+        let conference = accounts
             .get_mut(&path.account)
             .and_then(|a| a.conferences.get_mut(&path.conference))
-        else {
-            return not_found(path);
-        };
-        let Some(index) = conference.participants.iter().position(|p| path.is(p)) else {
-            return not_found(path);
-        };
-        if conference.participants[index].status == "completed" {
-            return error(
+            .ok_or_else(|| not_found(path))?;
+        let index = conference
+            .iter()
+            .position(|p| is(p, path.call()))
+            .ok_or_else(|| not_found(path))?;
+        if conference[index].status == Some(ParticipantStatus::Completed) {
+            return Err(error(
                 StatusCode::BAD_REQUEST,
                 10000,
                 "The participant has left the conference and can no longer be updated".into(),
-            );
+            ));
         }
+        // The coaching rules (D6), which no schema can state.
         let coaching = update
             .coaching
-            .unwrap_or(conference.participants[index].coaching);
+            .or(conference[index].coaching)
+            .unwrap_or(false);
         if let Some(target) = &update.call_sid_to_coach {
-            let present = conference
-                .participants
-                .iter()
-                .enumerate()
-                .any(|(i, p)| i != index && p.status != "completed" && &p.call_sid == target);
+            let present = conference.iter().enumerate().any(|(i, p)| {
+                i != index
+                    && p.status != Some(ParticipantStatus::Completed)
+                    && p.call_sid.as_deref() == Some(target.as_str())
+            });
             if !present {
-                return error(
+                return Err(error(
                     StatusCode::BAD_REQUEST,
                     16002,
-                    format!("The participant to be coached ({target}) is not in this conference"),
-                );
+                    format!(
+                        "The participant to be coached ({}) is not in this conference",
+                        target.as_str()
+                    ),
+                ));
             }
-        } else if update.coaching == Some(true)
-            && conference.participants[index].call_sid_to_coach.is_none()
-        {
-            return error(
+        } else if update.coaching == Some(true) && conference[index].call_sid_to_coach.is_none() {
+            return Err(error(
                 StatusCode::BAD_REQUEST,
                 10000,
                 "CallSidToCoach is required when Coaching is true".into(),
-            );
+            ));
         }
-        let p = &mut conference.participants[index];
-        update.apply(p);
-        p.coaching = coaching;
+        let p = &mut conference[index];
+        *p = apply(p, &update)?;
+        p.coaching = Some(coaching);
         if !coaching {
             p.call_sid_to_coach = None;
         }
-        p.date_updated = chrono::Utc::now().to_rfc2822();
-        json(StatusCode::OK, &to_wire(path, p))
+        p.date_updated = Some(Rfc2822Date::new(chrono::Utc::now().to_rfc2822()));
+        Ok(json(StatusCode::OK, &wire(path, p)))
     }
 }
 
-/// The fields an update may set; `None` leaves a value alone.
-#[derive(Debug, Default, PartialEq)]
-struct Update {
-    muted: Option<bool>,
-    hold: Option<bool>,
-    hold_url: Option<String>,
-    hold_method: Option<String>,
-    announce_url: Option<String>,
-    announce_method: Option<String>,
-    wait_url: Option<String>,
-    wait_method: Option<String>,
-    coaching: Option<bool>,
-    call_sid_to_coach: Option<String>,
-    beep_on_exit: Option<bool>,
-    end_conference_on_exit: Option<bool>,
-}
-
-impl Update {
-    fn apply(self, p: &mut ParticipantState) {
-        if let Some(v) = self.muted {
-            p.muted = v;
-        }
-        if let Some(v) = self.hold {
-            p.hold = v;
-        }
-        if let Some(v) = self.hold_url {
-            p.hold_url = Some(v);
-        }
-        if let Some(v) = self.hold_method {
-            p.hold_method = v;
-        }
-        if let Some(v) = self.announce_url {
-            p.announce_url = Some(v);
-        }
-        if let Some(v) = self.wait_url {
-            p.wait_url = Some(v);
-        }
-        if let Some(v) = self.call_sid_to_coach {
-            p.call_sid_to_coach = Some(v);
-        }
-        if let Some(v) = self.beep_on_exit {
-            p.beep_on_exit = v;
-        }
-        if let Some(v) = self.end_conference_on_exit {
-            p.end_conference_on_exit = v;
-        }
-        let _ = (self.announce_method, self.wait_method);
-    }
-}
-
-/// Why a form was refused: status, error code, message.
-struct Refusal(StatusCode, i64, String);
-
-/// Parses a form body as the service does, but refuses what the spec
-/// closes and the service may let through: an unknown field, an
-/// empty `CallSidToCoach`, a `Muted` other than true or false (D25).
-fn parse_update(body: &[u8]) -> Result<Update, Refusal> {
-    let mut u = Update::default();
-    for (key, value) in url::form_urlencoded::parse(body) {
-        let value = value.into_owned();
-        match key.as_ref() {
-            "Muted" => u.muted = Some(boolean("Muted", &value)?),
-            "Hold" => u.hold = Some(boolean("Hold", &value)?),
-            "Coaching" => u.coaching = Some(boolean("Coaching", &value)?),
-            "BeepOnExit" => u.beep_on_exit = Some(boolean("BeepOnExit", &value)?),
-            "EndConferenceOnExit" => {
-                u.end_conference_on_exit = Some(boolean("EndConferenceOnExit", &value)?)
-            }
-            "Beep" => {
-                boolean("Beep", &value)?;
-            }
-            "HoldUrl" => u.hold_url = Some(absolute_url("HoldUrl", &value, false)?),
-            "AnnounceUrl" => u.announce_url = Some(absolute_url("AnnounceUrl", &value, false)?),
-            "WaitUrl" => u.wait_url = Some(absolute_url("WaitUrl", &value, true)?),
-            "HoldMethod" => u.hold_method = Some(http_method("HoldMethod", &value)?),
-            "AnnounceMethod" => u.announce_method = Some(http_method("AnnounceMethod", &value)?),
-            "WaitMethod" => u.wait_method = Some(http_method("WaitMethod", &value)?),
-            "CallSidToCoach" if !value.is_empty() => u.call_sid_to_coach = Some(value),
-            "CallSidToCoach" => {
-                let message = "Invalid value '' for CallSidToCoach: expected a call id".into();
-                return Err(Refusal(StatusCode::BAD_REQUEST, 10000, message));
-            }
-            other => {
-                let message = format!("Unknown parameter '{other}'");
-                return Err(Refusal(StatusCode::BAD_REQUEST, 10000, message));
-            }
-        }
-    }
-    Ok(u)
-}
-
-/// The list's query: the three filters, the page size and the page.
-struct ListQuery {
-    muted: Option<bool>,
-    hold: Option<bool>,
-    coaching: Option<bool>,
-    page_size: usize,
-    page: usize,
-    /// The filters as given, to repeat in the paging URIs (`Muted=true&`).
-    filters: String,
-}
-
-/// Parses a list query as the service does: booleans case-insensitively,
-/// `PageSize` 1 to 1000 (50 when absent), `Page` from 0. The `PageToken` is
-/// accepted and not needed: the page number says where the page starts. An
-/// unknown parameter is refused (D25).
-fn parse_list(query: &str) -> Result<ListQuery, Refusal> {
-    let mut q = ListQuery {
-        muted: None,
-        hold: None,
-        coaching: None,
-        page_size: 50,
-        page: 0,
-        filters: String::new(),
+/// The participant after `update`: every form field set in it goes to the
+/// participant's field of the same name (`HoldUrl` to `hold_url`), where
+/// the participant has one; the others are accepted and not kept.
+fn apply(p: &Participant, update: &UpdateParticipantRequest) -> Result<Participant, Refused> {
+    let internal = |e: serde_json::Error| {
+        error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            10000,
+            format!("The fake could not apply the update: {e}"),
+        )
     };
-    let number = |field: &str, value: &str, range: std::ops::RangeInclusive<usize>| {
-        let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
-        // Too many digits for a usize: a number past any range's end.
-        let n = digits.then(|| value.parse::<usize>().unwrap_or(usize::MAX));
-        n.filter(|n| range.contains(n)).ok_or_else(|| {
-            let message = format!(
-                "Invalid value '{value}' for {field}: expected a number from {} to {}",
-                range.start(),
-                range.end()
-            );
-            Refusal(StatusCode::BAD_REQUEST, 10000, message)
-        })
+    let mut state = serde_json::to_value(p).map_err(internal)?;
+    let changes = serde_json::to_value(update).map_err(internal)?;
+    for (name, value) in changes.as_object().into_iter().flatten() {
+        if let (Some(field), Some(state)) = (participant_field(name), state.as_object_mut()) {
+            state.insert(field.to_string(), value.clone());
+        }
+    }
+    serde_json::from_value(state).map_err(internal)
+}
+
+/// The `Participant` field a form field or query parameter names: the same
+/// words, in the API's snake case (`CallSidToCoach`: `call_sid_to_coach`).
+fn participant_field(name: &str) -> Option<&'static str> {
+    let squash = |s: &str| s.replace('_', "").to_ascii_lowercase();
+    let fields = OBJECT_FIELDS
+        .iter()
+        .find(|(schema, _)| *schema == "Participant")?
+        .1;
+    fields.iter().copied().find(|f| squash(f) == squash(name))
+}
+
+fn is(p: &Participant, call_or_label: &str) -> bool {
+    p.call_sid.as_deref() == Some(call_or_label) || p.label.as_deref() == Some(call_or_label)
+}
+
+/// A refused request: the error answer, ready to send.
+type Refused = Response;
+
+/// The kind the spec gives a query parameter of `operation`.
+fn query_kind(operation: &str, name: &str) -> Option<&'static str> {
+    PARAMETERS
+        .iter()
+        .find(|p| p.operation == operation && p.location == "query" && p.name == name)
+        .map(|p| p.kind)
+}
+
+/// The update's form body, as the generated type: the content type must be
+/// a form (or absent, for an empty body), the fields are the spec's.
+fn form(
+    operation: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<UpdateParticipantRequest, Refused> {
+    let form = headers.typed_get::<ContentType>().is_none_or(|t| {
+        let mime = mime_of(&t);
+        mime.eq_ignore_ascii_case("application/x-www-form-urlencoded")
+    });
+    if !body.is_empty() && !form {
+        return Err(error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            10000,
+            "The body must be application/x-www-form-urlencoded".into(),
+        ));
+    }
+    let kind = |name: &str| {
+        FORM_FIELDS
+            .iter()
+            .find(|(op, field, _)| *op == operation && *field == name)
+            .map(|(.., kind)| *kind)
     };
-    for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
-        let filter = match key.as_ref() {
-            "Muted" => &mut q.muted,
-            "Hold" => &mut q.hold,
-            "Coaching" => &mut q.coaching,
-            "PageSize" => {
-                q.page_size = number("PageSize", &value, 1..=1000)?;
-                continue;
-            }
-            // Any page the spec allows; one past the end is empty.
-            "Page" => {
-                q.page = number("Page", &value, 0..=usize::MAX)?;
-                continue;
-            }
-            "PageToken" => continue,
-            other => {
-                let message = format!("Unknown parameter '{other}'");
-                return Err(Refusal(StatusCode::BAD_REQUEST, 10000, message));
-            }
+    let fields = decode_pairs(body, kind)?;
+    let given = fields.clone();
+    serde_path_to_error::deserialize(Value::Object(fields)).map_err(|e| {
+        let field = e.path().to_string();
+        let value = given
+            .get(&field)
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let code = match kind(&field) {
+            Some("uri" | "uri-or-empty") => 21402,
+            // The services' code for a method field that is not GET or POST.
+            Some("HttpMethod") => 13221,
+            _ => 10000,
         };
-        let wanted = boolean(&key, &value)?;
-        *filter = Some(wanted);
-        q.filters.push_str(&format!("{key}={wanted}&"));
-    }
-    Ok(q)
+        // A patterned value is told the shapes the spec accepts; any other,
+        // what its type said.
+        let shapes = spec_facts::ACCEPTED_SHAPES
+            .iter()
+            .find(|(schema, _)| Some(*schema) == kind(&field));
+        let why = shapes.map_or_else(|| e.inner().to_string(), |(_, accepts)| accepts.to_string());
+        let message = format!("Invalid value '{value}' for {field}: {why}");
+        error(StatusCode::BAD_REQUEST, code, message)
+    })
 }
 
-fn boolean(field: &str, value: &str) -> Result<bool, Refusal> {
-    if value.eq_ignore_ascii_case("true") {
-        Ok(true)
-    } else if value.eq_ignore_ascii_case("false") {
-        Ok(false)
-    } else {
-        Err(Refusal(
+/// The essence of a content type (`application/x-www-form-urlencoded`,
+/// without parameters such as a charset).
+fn mime_of(content_type: &ContentType) -> String {
+    let mime: mime::Mime = content_type.clone().into();
+    mime.essence_str().to_string()
+}
+
+/// Reads form pairs (a body or a query string) as JSON values of the kinds
+/// the spec gives them: booleans case-insensitively, integers within the
+/// spec's bounds, anything else as text. A name the spec does not have is
+/// refused (D25).
+fn decode_pairs(
+    bytes: &[u8],
+    kind: impl Fn(&str) -> Option<&'static str>,
+) -> Result<Map<String, Value>, Refused> {
+    let mut fields = Map::new();
+    let invalid = |message: String| error(StatusCode::BAD_REQUEST, 10000, message);
+    for (name, value) in url::form_urlencoded::parse(bytes) {
+        let Some(kind) = kind(&name) else {
+            return Err(invalid(format!("Unknown parameter '{name}'")));
+        };
+        let typed = match kind {
+            "boolean" if value.eq_ignore_ascii_case("true") => Value::Bool(true),
+            "boolean" if value.eq_ignore_ascii_case("false") => Value::Bool(false),
+            "boolean" => {
+                return Err(invalid(format!(
+                    "Invalid value '{value}' for {name}: expected true or false"
+                )));
+            }
+            "integer" => Value::from(integer(&name, &value)?),
+            _ => Value::String(value.to_string()),
+        };
+        fields.insert(name.into_owned(), typed);
+    }
+    Ok(fields)
+}
+
+/// An integer query parameter within the spec's bounds (any query
+/// parameter of any operation with that name: the list's `PageSize` and
+/// `Page`).
+fn integer(name: &str, value: &str) -> Result<u64, Refused> {
+    let spec = PARAMETERS.iter().find(|p| p.name == name);
+    let min = spec
+        .and_then(|p| p.minimum)
+        .and_then(|m| u64::try_from(m).ok())
+        .unwrap_or(0);
+    let max = spec
+        .and_then(|p| p.maximum)
+        .and_then(|m| u64::try_from(m).ok())
+        .unwrap_or(u64::MAX);
+    let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+    // Too many digits for a u64: a number past any bound.
+    let n = digits.then(|| value.parse::<u64>().unwrap_or(u64::MAX));
+    n.filter(|n| (min..=max).contains(n)).ok_or_else(|| {
+        let range = if max == u64::MAX {
+            format!("of at least {min}")
+        } else {
+            format!("from {min} to {max}")
+        };
+        error(
             StatusCode::BAD_REQUEST,
             10000,
-            format!("Invalid value '{value}' for {field}: expected true or false"),
-        ))
-    }
+            format!("Invalid value '{value}' for {name}: expected a number {range}"),
+        )
+    })
 }
 
-fn http_method(field: &str, value: &str) -> Result<String, Refusal> {
-    match value.to_ascii_uppercase().as_str() {
-        m @ ("GET" | "POST") => Ok(m.to_string()),
-        _ => Err(Refusal(
-            StatusCode::BAD_REQUEST,
-            13221,
-            format!("Invalid HTTP method '{value}' for {field}: use GET or POST"),
-        )),
-    }
-}
-
-fn absolute_url(field: &str, value: &str, empty_ok: bool) -> Result<String, Refusal> {
-    if value.is_empty() && empty_ok {
-        return Ok(String::new());
-    }
-    match url::Url::parse(value) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(value.to_string()),
-        _ => Err(Refusal(
-            StatusCode::BAD_REQUEST,
-            21402,
-            format!("{field} '{value}' is not a valid, fully qualified http(s) URL"),
-        )),
-    }
-}
-
-/// A request's target: a conference's participant list (`call` is `None`)
-/// or one participant, and whether it came under SignalWire's `/api/laml`
-/// prefix (answers then look like SignalWire's, otherwise like Twilio's).
+/// A request's target, from the path parameters in the spec's order:
+/// account, conference and (for one participant) the call; and whether it
+/// came under SignalWire's `/api/laml` prefix (answers then look like
+/// SignalWire's, otherwise like Twilio's).
 #[derive(Debug)]
-struct ParticipantPath {
+struct Target {
     account: String,
     conference: String,
     call: Option<String>,
     laml: bool,
 }
 
-impl ParticipantPath {
+impl Target {
+    fn new(params: &RawPathParams, uri: &Uri) -> Option<Target> {
+        let mut values = params.iter().map(|(_, v)| v.to_string());
+        let (account, conference) = (values.next()?, values.next()?);
+        // The route's last parameter also took the `.json` of the path.
+        let call = values
+            .next()
+            .map(|c| c.strip_suffix(".json").map(str::to_string).unwrap_or(c));
+        Some(Target {
+            account,
+            conference,
+            call,
+            laml: uri.path().starts_with("/api/laml/"),
+        })
+    }
+
     fn call(&self) -> &str {
         self.call.as_deref().unwrap_or_default()
     }
@@ -679,140 +661,82 @@ impl ParticipantPath {
     fn prefix(&self) -> &'static str {
         if self.laml { "/api/laml" } else { "" }
     }
+}
 
-    fn is(&self, p: &ParticipantState) -> bool {
-        p.call_sid == self.call() || p.label.as_deref() == Some(self.call())
+/// The participant as the service answers it under this path: its
+/// account, conference and URI filled in; the hold music shown only while
+/// on hold.
+fn wire(path: &Target, p: &Participant) -> Participant {
+    let mut answer = p.clone();
+    answer.account_sid = Some(path.account.clone());
+    answer.conference_sid = Some(path.conference.clone());
+    answer.uri = Some(format!(
+        "{}/2010-04-01/Accounts/{}/Conferences/{}/Participants/{}.json",
+        path.prefix(),
+        path.account,
+        path.conference,
+        p.call_sid.as_deref().unwrap_or_default()
+    ));
+    if p.hold != Some(true) {
+        answer.hold_url = None;
     }
-}
-
-/// `[/api/laml]/2010-04-01/Accounts/{A}/Conferences/{C}/Participants[/{P}][.json]`,
-/// with each segment percent-decoded.
-fn parse_path(path: &str) -> Option<ParticipantPath> {
-    let laml = path.starts_with("/api/laml/");
-    let rest = path.strip_prefix("/api/laml").unwrap_or(path);
-    let segments: Vec<&str> = rest.strip_prefix('/')?.split('/').collect();
-    let decode = |s: &str| {
-        let s = s.strip_suffix(".json").unwrap_or(s);
-        percent_encoding::percent_decode_str(s)
-            .decode_utf8()
-            .ok()
-            .map(|c| c.into_owned())
-    };
-    let (account, conference, last, call) = match segments.as_slice() {
-        ["2010-04-01", "Accounts", a, "Conferences", c, last] => (a, c, *last, None),
-        [
-            "2010-04-01",
-            "Accounts",
-            a,
-            "Conferences",
-            c,
-            "Participants",
-            p,
-        ] => (a, c, "Participants", Some(decode(p)?)),
-        _ => return None,
-    };
-    if last.strip_suffix(".json").unwrap_or(last) != "Participants" {
-        return None;
-    }
-    Some(ParticipantPath {
-        account: decode(account)?,
-        conference: decode(conference)?,
-        call,
-        laml,
-    })
-}
-
-/// The account whose credentials the request carries, if they are right.
-fn authenticate(
-    headers: &HeaderMap,
-    accounts: &Mutex<BTreeMap<String, Account>>,
-) -> Option<String> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value
-        .strip_prefix("Basic ")
-        .or_else(|| value.strip_prefix("basic "))?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()?;
-    let text = String::from_utf8(decoded).ok()?;
-    let (user, password) = text.split_once(':')?;
-    let accounts = accounts.lock().unwrap_or_else(|p| p.into_inner());
-    let account = accounts.get(user)?;
-    // Compare without an early exit, so timing says nothing about the token.
-    let (a, b) = (account.token.as_bytes(), password.as_bytes());
-    let same = a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0;
-    same.then(|| user.to_string())
-}
-
-fn find<'a>(
-    accounts: &'a BTreeMap<String, Account>,
-    path: &ParticipantPath,
-) -> Option<&'a ParticipantState> {
-    accounts
-        .get(&path.account)?
-        .conferences
-        .get(&path.conference)?
-        .participants
-        .iter()
-        .find(|p| path.is(p))
-}
-
-/// The participant as the service answers it (the spec's `Participant`;
-/// the end-to-end tests check every answer against the spec's schema).
-fn to_wire(path: &ParticipantPath, p: &ParticipantState) -> serde_json::Value {
-    serde_json::json!({
-        "account_sid": path.account,
-        "call_sid": p.call_sid,
-        "call_sid_to_coach": p.call_sid_to_coach,
-        "coaching": p.coaching,
-        "conference_sid": path.conference,
-        "date_created": p.date_created,
-        "date_updated": p.date_updated,
-        "end_conference_on_exit": p.end_conference_on_exit,
-        "hold": p.hold,
-        "hold_url": p.hold_url.clone().filter(|_| p.hold),
-        "label": p.label,
-        "muted": p.muted,
-        "start_conference_on_enter": p.start_conference_on_enter,
-        "status": p.status,
-        "uri": format!(
-            "{}/2010-04-01/Accounts/{}/Conferences/{}/Participants/{}.json",
-            path.prefix(),
-            path.account,
-            path.conference,
-            p.call_sid
-        ),
-    })
+    answer
 }
 
 fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
-    (status, [(header::CONTENT_TYPE, "application/json")], bytes).into_response()
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        bytes,
+    )
+        .into_response()
 }
 
 fn error(status: StatusCode, code: i64, message: String) -> Response {
-    let body = serde_json::json!({
-        "code": code,
-        "message": message,
-        "more_info": format!("https://www.twilio.com/docs/errors/{code}"),
-        "status": status.as_u16(),
-    });
+    let body = types::Error {
+        code: Some(code),
+        message: Some(message),
+        more_info: Some(format!("https://www.twilio.com/docs/errors/{code}")),
+        status: Some(i64::from(status.as_u16())),
+        details: None,
+    };
     json(status, &body)
 }
 
-fn not_found(path: &ParticipantPath) -> Response {
+fn not_found(path: &Target) -> Response {
     let what = match &path.call {
         Some(call) => format!("Participants/{call}.json"),
         None => "Participants.json".into(),
     };
-    error(
-        StatusCode::NOT_FOUND,
-        20404,
-        format!(
-            "The requested resource /2010-04-01/Accounts/{}/Conferences/{}/{what} was not found",
-            path.account, path.conference
+    let message = format!(
+        "The requested resource /2010-04-01/Accounts/{}/Conferences/{}/{what} was not found",
+        path.account, path.conference
+    );
+    error(StatusCode::NOT_FOUND, 20404, message)
+}
+
+/// axum's own 405 (with its `Allow`) and 413, with the error body every
+/// other answer has.
+async fn with_error_body(response: Response) -> Response {
+    let (code, message) = match response.status() {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            (20004, "Method not allowed on this resource".to_string())
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            10000,
+            format!("The request body is larger than {BODY_LIMIT} bytes"),
         ),
-    )
+        _ => return response,
+    };
+    let (parts, _) = response.into_parts();
+    let mut answer = error(parts.status, code, message);
+    for (name, value) in &parts.headers {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            answer.headers_mut().insert(name, value.clone());
+        }
+    }
+    answer
 }
 
 /// A running fake server. It stops when this value is dropped: keep it

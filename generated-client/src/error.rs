@@ -1,8 +1,38 @@
 //! One error type for every call: progenitor's errors, turned into what a
 //! caller acts on (which argument, which provider code, retry or not).
 
-use crate::hooks::RedirectedRequest;
-use crate::{spec_facts, types};
+use crate::hooks::{RedirectedRequest, Refusal};
+use crate::{UrlError, spec_facts, types};
+
+/// A generated type the spec restricts with a `pattern` (the ids): the
+/// generator implements it for each, from the schema's name and
+/// description, so that a refusal names both without a lookup.
+pub trait Patterned: std::str::FromStr {
+    /// The component schema's name (`CallSid`), as refusals name it.
+    const SCHEMA: &'static str;
+    /// What the schema accepts, from its description ("expected a SignalWire call id...").
+    const ACCEPTS: &'static str;
+}
+
+/// `value` as the generated type `T`, or the error that names the schema
+/// and the shapes the spec accepts for it.
+pub(crate) fn parse<T: Patterned>(value: &str) -> Result<T, Error> {
+    value.parse().map_err(|_| Error::InvalidArgument {
+        parameter: T::SCHEMA.to_string(),
+        reason: T::ACCEPTS.to_string(),
+    })
+}
+
+/// A URL for the field `parameter`, or the error that names it.
+pub(crate) fn parse_url<T: std::str::FromStr<Err = UrlError>>(
+    parameter: &str,
+    value: &str,
+) -> Result<T, Error> {
+    value.parse().map_err(|e: UrlError| Error::InvalidArgument {
+        parameter: parameter.to_string(),
+        reason: e.to_string(),
+    })
+}
 
 /// The header the client adds to an error answer whose body was not the
 /// provider's JSON error object (an HTML page from a proxy, say), after
@@ -153,18 +183,30 @@ impl Error {
         }
     }
 
-    /// A value a generated type refused: names the parameter and the shapes
-    /// the spec accepts for it (its description).
-    pub(crate) fn refused(schema: &str) -> Self {
+    /// A value a generated builder refused, found by its exact message in
+    /// the table the generator read from the builders: names the parameter
+    /// and what the spec accepts for it (the schema's shapes, or the bounds).
+    fn builder_refusal(message: &str) -> Option<Self> {
+        let (_, name) = spec_facts::BUILDER_REFUSALS
+            .iter()
+            .find(|(text, _)| *text == message)?;
+        let parameter = spec_facts::PARAMETERS.iter().find(|p| p.name == *name);
         let shapes = spec_facts::ACCEPTED_SHAPES
             .iter()
-            .find(|(name, _)| *name == schema);
-        Error::InvalidArgument {
-            parameter: schema.to_string(),
-            reason: shapes
-                .map_or("it does not match the spec", |(_, r)| r)
-                .to_string(),
-        }
+            .find(|(schema, _)| parameter.is_some_and(|p| p.kind == *schema));
+        let reason = match (shapes, parameter) {
+            (Some((_, accepts)), _) => accepts.to_string(),
+            (None, Some(p)) => match (p.minimum, p.maximum) {
+                (Some(min), Some(max)) => format!("expected a whole number from {min} to {max}"),
+                (Some(min), None) => format!("expected a whole number of at least {min}"),
+                _ => format!("expected a value of type {}", p.kind),
+            },
+            (None, None) => "it does not match the spec".to_string(),
+        };
+        Some(Error::InvalidArgument {
+            parameter: name.to_string(),
+            reason,
+        })
     }
 }
 
@@ -186,44 +228,33 @@ pub(crate) fn preview(bytes: &[u8]) -> String {
     }
 }
 
+impl From<UrlError> for Error {
+    /// A URL refused when it was built (which field it was for is the
+    /// caller's to know).
+    fn from(e: UrlError) -> Self {
+        Error::InvalidArgument {
+            parameter: "URL".to_string(),
+            reason: e.to_string(),
+        }
+    }
+}
+
 impl From<progenitor_client::Error<types::Error>> for Error {
     fn from(e: progenitor_client::Error<types::Error>) -> Self {
         use progenitor_client::Error as E;
         let retryable = e.is_retryable();
         match e {
-            // A builder setter's conversion: "conversion to `CallSid` for call_sid failed".
-            E::InvalidRequest(text) if text.starts_with("conversion to `") => {
-                let schema = text.split('`').nth(1).unwrap_or_default();
-                let field = text.split(" for ").nth(1).and_then(|t| t.split(' ').next());
-                let known = spec_facts::ACCEPTED_SHAPES
-                    .iter()
-                    .any(|(name, _)| *name == schema);
-                match (text.split_once("failed: "), field) {
-                    (Some((_, why)), _) => Error::InvalidArgument {
-                        parameter: schema.to_string(),
-                        reason: why.to_string(),
-                    },
-                    (None, Some(field)) if !known => Error::InvalidArgument {
-                        parameter: field.to_string(),
-                        reason: format!(
-                            "not a valid `{}`",
-                            schema.rsplit("::").next().unwrap_or(schema).trim()
-                        ),
-                    },
-                    (None, _) => Error::refused(schema),
-                }
-            }
-            // The request hook's refusals: "invalid HoldUrl: why".
-            E::InvalidRequest(text) | E::Custom(text) => {
-                let (parameter, reason) = text
-                    .strip_prefix("invalid ")
-                    .and_then(|t| t.split_once(": "))
-                    .unwrap_or(("request", &text));
+            E::InvalidRequest(text) => Error::builder_refusal(&text).unwrap_or(
+                // A body built with the generated builder's setters: its own words.
                 Error::InvalidArgument {
-                    parameter: parameter.to_string(),
-                    reason: reason.to_string(),
-                }
-            }
+                    parameter: "body".to_string(),
+                    reason: text,
+                },
+            ),
+            E::Custom(text) => Error::InvalidArgument {
+                parameter: "request".to_string(),
+                reason: text,
+            },
             E::CommunicationError(e) | E::InvalidUpgrade(e) | E::ResponseBodyError(e) => {
                 Error::Transport(e)
             }
@@ -256,6 +287,16 @@ impl From<progenitor_client::Error<types::Error>> for Error {
                     .get::<RedirectedRequest>()
                     .is_some_and(|m| m.0 == reqwest::Method::POST),
             },
+            // The request hook's refusals, carried typed on a response that
+            // was never received (nothing was sent).
+            E::UnexpectedResponse(r) if r.extensions().get::<Refusal>().is_some() => {
+                let refusal = r.extensions().get::<Refusal>().cloned();
+                let Refusal { parameter, reason } = refusal.unwrap_or_default();
+                Error::InvalidArgument {
+                    parameter: parameter.to_string(),
+                    reason,
+                }
+            }
             E::UnexpectedResponse(r) => Error::UnexpectedStatus {
                 status: r.status().as_u16(),
             },

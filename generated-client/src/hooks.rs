@@ -4,12 +4,11 @@
 //!
 //! - The generator adds an `api-version` header to every request; neither
 //!   provider asks for it and the official SDKs do not send it: removed.
-//! - A form field the spec declares `format: uri` must be an absolute http(s)
-//!   URL (the providers refuse anything else with error 21402), or empty
-//!   where the spec also allows that (`WaitUrl`, which Twilio reads as
-//!   silence: D5).
 //! - `Coaching=true` without `CallSidToCoach` is refused (D6: OpenAPI 3.0
-//!   cannot say "required when").
+//!   cannot say "required when"). Everything else the spec says of a value
+//!   (patterns, URLs, enums) the generated types check when they are built.
+//!   A refusal travels typed: the request is not sent, and the call ends
+//!   with a [`Refusal`] the error type reads.
 //! - Requests go out through the HTTP client `ClientConfig::build` made,
 //!   which never follows a redirect; a 3xx answer is tagged with the
 //!   request's method so that the error can say whether an update was lost.
@@ -28,7 +27,7 @@ use reqwest::StatusCode;
 use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 
 use crate::error::{PLAIN_TEXT_MARKER, preview};
-use crate::{Client, ClientState, Retries, spec_facts, types};
+use crate::{Client, ClientState, Retries, types};
 
 impl ClientHooks<ClientState> for Client {
     async fn pre<E>(
@@ -37,9 +36,6 @@ impl ClientHooks<ClientState> for Client {
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         request.headers_mut().remove(API_VERSION);
-        if let Some(body) = request.body().and_then(reqwest::Body::as_bytes) {
-            check_form(body).map_err(Error::InvalidRequest)?;
-        }
         Ok(())
     }
 
@@ -48,10 +44,19 @@ impl ClientHooks<ClientState> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
+        // Refused: nothing is sent, and the refusal comes back on an answer
+        // the generated code hands over as unexpected.
+        let body = request.body().and_then(reqwest::Body::as_bytes);
+        if let Some(refusal) = body.and_then(check_form) {
+            let mut refused = http::Response::new(Vec::new());
+            *refused.status_mut() = REFUSED;
+            refused.extensions_mut().insert(refusal);
+            return Ok(reqwest::Response::from(refused));
+        }
         #[cfg(feature = "tracing")]
         {
             use tracing::Instrument as _;
-            let mut ops = spec_facts::OPERATIONS.iter();
+            let mut ops = crate::spec_facts::OPERATIONS.iter();
             let (_, method, route) = ops
                 .find(|(id, ..)| *id == info.operation_id)
                 .copied()
@@ -218,40 +223,24 @@ pub(crate) struct RedirectedRequest(pub(crate) reqwest::Method);
 const API_VERSION: reqwest::header::HeaderName =
     reqwest::header::HeaderName::from_static("api-version");
 
-/// The form checks: `Err("invalid FIELD: why")`, the text the error
-/// conversion reads the parameter back from.
-fn check_form(body: &[u8]) -> Result<(), String> {
-    // Most bodies name no field checked here: a scan is cheaper than a parse.
-    let mut names = spec_facts::URI_FIELDS.iter().chain(&["Coaching"]);
-    if !names.any(|name| body.windows(name.len()).any(|w| w == name.as_bytes())) {
-        return Ok(());
-    }
-    let (mut coaching, mut coached) = (false, false);
-    for (key, value) in url::form_urlencoded::parse(body) {
-        match key.as_ref() {
-            "Coaching" => coaching = value.eq_ignore_ascii_case("true"),
-            "CallSidToCoach" => coached = !value.is_empty(),
-            field if value.is_empty() && spec_facts::EMPTY_URI_FIELDS.contains(&field) => {}
-            field if spec_facts::URI_FIELDS.contains(&field) => check_url(field, &value)?,
-            _ => {}
-        }
-    }
-    if coaching && !coached {
-        return Err("invalid CallSidToCoach: it is required when Coaching is true".into());
-    }
-    Ok(())
+/// A value the request hook refused: the parameter, and why.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Refusal {
+    pub(crate) parameter: &'static str,
+    pub(crate) reason: String,
 }
 
-fn check_url(field: &str, value: &str) -> Result<(), String> {
-    let shown = value.escape_debug();
-    match url::Url::parse(value) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(()),
-        Ok(u) => Err(format!(
-            "invalid {field}: `{shown}` is a {} URL; use http or https",
-            u.scheme()
-        )),
-        Err(e) => Err(format!(
-            "invalid {field}: `{shown}` is not an absolute URL ({e})"
-        )),
-    }
+/// The status of the answer that carries a [`Refusal`]: one no operation
+/// declares and no server sends (a 1xx is never a final answer), so the
+/// generated code hands it over as unexpected, untouched.
+const REFUSED: StatusCode = StatusCode::CONTINUE;
+
+/// The check no type can make: `Coaching=true` needs `CallSidToCoach` (D6).
+/// Only an update body has the field; any other body is left alone.
+fn check_form(body: &[u8]) -> Option<Refusal> {
+    let update = serde_urlencoded::from_bytes::<types::UpdateParticipantRequest>(body).ok()?;
+    (update.coaching == Some(true) && update.call_sid_to_coach.is_none()).then(|| Refusal {
+        parameter: "CallSidToCoach",
+        reason: "it is required when Coaching is true".to_string(),
+    })
 }

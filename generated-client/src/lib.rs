@@ -7,6 +7,7 @@ mod config;
 mod date;
 mod error;
 mod hooks;
+mod http_url;
 mod list;
 mod participant;
 mod status;
@@ -21,8 +22,9 @@ pub use config::{
     ENV_API_TOKEN, ENV_PROJECT_ID, ENV_SPACE, Retries, Secret, USER_AGENT,
 };
 pub use date::Rfc2822Date;
-pub use error::{ApiError, Error};
+pub use error::{ApiError, Error, Patterned};
 pub use generated::{Client, ClientInfo, ResponseValue, builder, spec_facts, types};
+pub use http_url::{HttpUrl, HttpUrlOrEmpty, UrlError};
 pub use list::Participants;
 pub use participant::ParticipantRef;
 pub use status::ParticipantStatus;

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use futures_util::{Stream, TryStreamExt, stream};
 
-use crate::participant::parse;
+use crate::error::parse;
 use crate::{Client, Error, builder, types};
 
 /// The participants of one conference, with filters and a page size: read
@@ -36,7 +36,7 @@ pub struct Participants<'a> {
 impl Client {
     /// The participants of a conference of this client's own account.
     pub fn participants(&self, conference_sid: &str) -> Result<Participants<'_>, Error> {
-        let conference: types::ConferenceSid = parse("ConferenceSid", conference_sid)?;
+        let conference: types::ConferenceSid = parse(conference_sid)?;
         let request = self
             .list_participants()
             .account_sid(self.account_sid())

@@ -18,6 +18,17 @@ pub const STATUS_TYPE: &str = "crate::ParticipantStatus";
 pub const INNER_TYPE: &str = "crate::ClientState";
 /// The hand-written type every `format: date-time-rfc-2822` string becomes.
 pub const DATE_TYPE: &str = "crate::Rfc2822Date";
+/// The hand-written type every `format: uri` string becomes: an absolute
+/// http(s) URL, checked when it is built.
+pub const URL_TYPE: &str = "crate::HttpUrl";
+/// The type of a string that is `anyOf` a `format: uri` and the empty string.
+pub const URL_OR_EMPTY_TYPE: &str = "crate::HttpUrlOrEmpty";
+/// The hand-written trait the generated patterned types implement, so that a
+/// refusal names the schema and the shapes it accepts without any lookup.
+pub const PATTERNED_TRAIT: &str = "crate::Patterned";
+/// The format the generator view gives an `anyOf` of a URI and the empty
+/// string (no such format exists outside this crate).
+const URI_OR_EMPTY: &str = "uri-or-empty";
 
 /// Why generation failed after the lint passed.
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +47,7 @@ pub fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     let status_impls = [TypeImpl::FromStr, TypeImpl::Display].into_iter();
     let date_impls = [TypeImpl::FromStr, TypeImpl::Display].into_iter();
+    let url_impls = [TypeImpl::FromStr, TypeImpl::Display];
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
@@ -43,14 +55,20 @@ pub fn settings() -> GenerationSettings {
         .with_inner_type(INNER_TYPE.parse().expect("a Rust path is a token stream"))
         .with_derive("PartialEq")
         .with_replacement("ParticipantStatus", STATUS_TYPE, status_impls)
-        .with_conversion(rfc2822_schema(), DATE_TYPE, date_impls);
+        .with_conversion(string_format("date-time-rfc-2822"), DATE_TYPE, date_impls)
+        .with_conversion(string_format("uri"), URL_TYPE, url_impls.into_iter())
+        .with_conversion(
+            string_format(URI_OR_EMPTY),
+            URL_OR_EMPTY_TYPE,
+            url_impls.into_iter(),
+        );
     settings
 }
 
-fn rfc2822_schema() -> SchemaObject {
+fn string_format(format: &str) -> SchemaObject {
     SchemaObject {
         instance_type: Some(InstanceType::String.into()),
-        format: Some("date-time-rfc-2822".into()),
+        format: Some(format.into()),
         ..Default::default()
     }
 }
@@ -60,18 +78,27 @@ fn rfc2822_schema() -> SchemaObject {
 /// conversion; without `default`s, which document what the service
 /// assumes: the generator would otherwise send a default the caller never
 /// set, or invent a value the server never sent; and with an `anyOf` of
-/// strings read as a plain string (progenitor would make it a struct of
-/// optional alternatives; the request hook checks them, from the facts).
+/// strings read as one string (progenitor would make it a struct of
+/// optional alternatives): a URI or the empty string becomes the format
+/// that [`URL_OR_EMPTY_TYPE`] stands for, any other a plain string.
 pub fn generator_view(spec: &Spec) -> Result<openapiv3::OpenAPI, GenerateError> {
     fn strip(value: &mut Value, names_fields: bool) {
         if let Value::Object(map) = value {
-            let strings = map.get("anyOf").and_then(Value::as_array).is_some_and(|a| {
+            let alternatives = map.get("anyOf").and_then(Value::as_array);
+            let strings = alternatives.is_some_and(|a| {
                 a.iter()
                     .all(|alt| alt.get("type") == Some(&Value::from("string")))
             });
             if strings && !names_fields {
+                let has = |key: &str, value: Value| {
+                    alternatives.is_some_and(|a| a.iter().any(|alt| alt.get(key) == Some(&value)))
+                };
+                let uri_or_empty = has("format", "uri".into()) && has("maxLength", 0.into());
                 map.remove("anyOf");
                 map.insert("type".into(), "string".into());
+                if uri_or_empty {
+                    map.insert("format".into(), URI_OR_EMPTY.into());
+                }
             }
             // A schema's `default` only: a server variable's is required.
             let schema = ["type", "allOf", "oneOf", "anyOf", "$ref"]
@@ -94,29 +121,179 @@ pub fn generator_view(spec: &Spec) -> Result<openapiv3::OpenAPI, GenerateError> 
         .map_err(|e| GenerateError(format!("the cleaned spec does not read back: {e}")))
 }
 
-/// What the hand-written layer reads from the spec instead of restating it:
-/// the shapes each patterned schema accepts (its description, for error
-/// messages), which form fields are URLs (`format: uri`) and which of them
-/// may also be empty (an `anyOf` with `maxLength: 0`), and each operation's
-/// method and path template (for traces).
-fn facts(spec: &openapiv3::OpenAPI) -> proc_macro2::TokenStream {
-    use openapiv3::{Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
-    let string = |s: &Schema| match &s.schema_kind {
-        SchemaKind::Type(Type::String(s)) => Some(s.clone()),
-        _ => None,
-    };
-    // A property's string alternatives: itself, or each part of its `anyOf`.
-    let alternatives = |p: &Schema| match &p.schema_kind {
-        SchemaKind::AnyOf { any_of } => {
-            any_of.iter().filter_map(|a| string(a.as_item()?)).collect()
+/// What a field or parameter holds, as the fake server and the checks need
+/// to know it: `boolean`, `integer`, `string`, `uri`, `uri-or-empty`, or the
+/// name of the component schema it refers to (`HttpMethod`, `CallSid`...).
+fn kind(spec: &openapiv3::OpenAPI, schema: &openapiv3::ReferenceOr<openapiv3::Schema>) -> String {
+    use openapiv3::{ReferenceOr, SchemaKind, Type, VariantOrUnknownOrEmpty};
+    let item = match schema {
+        ReferenceOr::Reference { reference } => {
+            let name = reference.rsplit('/').next().unwrap_or(reference);
+            return name.to_string();
         }
-        _ => string(p).into_iter().collect::<Vec<_>>(),
+        ReferenceOr::Item(item) => item,
+    };
+    let uri = VariantOrUnknownOrEmpty::Unknown("uri".to_string());
+    match &item.schema_kind {
+        SchemaKind::Type(Type::Boolean(_)) => "boolean".into(),
+        SchemaKind::Type(Type::Integer(_)) => "integer".into(),
+        SchemaKind::Type(Type::String(s)) if s.format == uri => "uri".into(),
+        SchemaKind::Type(Type::Number(_)) => "number".into(),
+        SchemaKind::AllOf { all_of } if all_of.len() == 1 => kind(spec, &all_of[0]),
+        SchemaKind::AnyOf { any_of } => {
+            let kinds: Vec<_> = any_of.iter().map(|a| kind(spec, a)).collect();
+            if kinds.iter().any(|k| k == "uri") && kinds.iter().all(|k| k == "uri" || k == "string")
+            {
+                URI_OR_EMPTY.into()
+            } else {
+                "string".into()
+            }
+        }
+        _ => "string".into(),
+    }
+}
+
+/// An operation's parameters, references resolved (the path item's too).
+fn parameters<'a>(
+    spec: &'a openapiv3::OpenAPI,
+    path: &str,
+    op: &'a openapiv3::Operation,
+) -> Vec<&'a openapiv3::Parameter> {
+    use openapiv3::ReferenceOr;
+    let item = spec.paths.paths.get(path).and_then(ReferenceOr::as_item);
+    let shared = item.map(|i| i.parameters.as_slice()).unwrap_or_default();
+    shared
+        .iter()
+        .chain(&op.parameters)
+        .filter_map(|p| match p {
+            ReferenceOr::Item(p) => Some(p),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.rsplit('/').next()?;
+                spec.components.as_ref()?.parameters.get(name)?.as_item()
+            }
+        })
+        .collect()
+}
+
+/// The integer bounds a parameter's schema sets, if any.
+fn bounds(schema: &openapiv3::ReferenceOr<openapiv3::Schema>) -> (Option<i64>, Option<i64>) {
+    use openapiv3::{SchemaKind, Type};
+    match schema.as_item().map(|s| &s.schema_kind) {
+        Some(SchemaKind::Type(Type::Integer(i))) => (i.minimum, i.maximum),
+        _ => (None, None),
+    }
+}
+
+/// For each parameter of each operation, the exact message the generated
+/// builder gives when a value does not convert, read from the generated
+/// code itself: so the error type can name the parameter by looking the
+/// message up, never by parsing it, and a generator release that words it
+/// differently changes this table with it. Fails if a parameter has no
+/// setter with such a message (the generated code changed shape).
+fn builder_refusals(
+    code: &syn::File,
+    spec: &openapiv3::OpenAPI,
+) -> Result<Vec<(String, String)>, GenerateError> {
+    use proc_macro2::TokenTree;
+    use quote::ToTokens;
+    fn literals(tokens: proc_macro2::TokenStream, out: &mut Vec<TokenTree>) {
+        for tree in tokens {
+            match tree {
+                TokenTree::Group(g) => literals(g.stream(), out),
+                other => out.push(other),
+            }
+        }
+    }
+    fn string(tree: &TokenTree) -> Option<String> {
+        let TokenTree::Literal(lit) = tree else {
+            return None;
+        };
+        syn::parse2::<syn::LitStr>(lit.to_token_stream())
+            .ok()
+            .map(|l| l.value())
+    }
+    fn impls<'a>(items: &'a [syn::Item], out: &mut Vec<&'a syn::ItemImpl>) {
+        for item in items {
+            match item {
+                syn::Item::Impl(i) => out.push(i),
+                syn::Item::Mod(syn::ItemMod {
+                    content: Some((_, items)),
+                    ..
+                }) => impls(items, out),
+                _ => {}
+            }
+        }
+    }
+    let mut blocks = Vec::new();
+    impls(&code.items, &mut blocks);
+    let squash = |s: &str| s.replace('_', "").to_lowercase();
+    let mut found = Vec::new();
+    for (path, _, op) in spec.operations() {
+        let Some(id) = &op.operation_id else { continue };
+        // The builder is the impl whose `send` names this operation.
+        let builder = blocks.iter().find(|b| {
+            let mut trees = Vec::new();
+            literals(b.to_token_stream(), &mut trees);
+            trees.windows(3).any(|w| {
+                matches!(&w[0], TokenTree::Ident(i) if i == "operation_id")
+                    && string(&w[2]).as_deref() == Some(id.as_str())
+            })
+        });
+        let Some(builder) = builder else {
+            return Err(GenerateError(format!(
+                "the generated code has no builder for `{id}`"
+            )));
+        };
+        for parameter in parameters(spec, path, op) {
+            let name = &parameter.parameter_data_ref().name;
+            let setter = builder.items.iter().find_map(|item| match item {
+                syn::ImplItem::Fn(f) if squash(&f.sig.ident.to_string()) == squash(name) => Some(f),
+                _ => None,
+            });
+            let mut trees = Vec::new();
+            if let Some(setter) = setter {
+                literals(setter.block.to_token_stream(), &mut trees);
+            }
+            let Some(message) = trees.iter().find_map(string) else {
+                return Err(GenerateError(format!(
+                    "the generated builder for `{id}` has no setter with a refusal for `{name}`"
+                )));
+            };
+            found.push((message, name.clone()));
+        }
+    }
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
+/// What the hand-written layer and the fake server read from the spec
+/// instead of restating it: the shapes each patterned schema accepts (its
+/// description, for error messages, also as a [`PATTERNED_TRAIT`] impl),
+/// each operation's method and path template, its parameters, the fields of
+/// its form body and of every object schema, and the builder's refusals.
+fn facts(
+    spec: &openapiv3::OpenAPI,
+    code: &syn::File,
+) -> Result<proc_macro2::TokenStream, GenerateError> {
+    use openapiv3::{ReferenceOr, SchemaKind, Type};
+    let resolve = |schema: &ReferenceOr<openapiv3::Schema>| -> Option<openapiv3::Schema> {
+        match schema {
+            ReferenceOr::Item(item) => Some(item.clone()),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.rsplit('/').next()?;
+                spec.components
+                    .as_ref()?
+                    .schemas
+                    .get(name)?
+                    .as_item()
+                    .cloned()
+            }
+        }
     };
     let schemas = spec.components.iter().flat_map(|c| &c.schemas);
     let mut shapes = Vec::new();
-    let mut uri_fields = std::collections::BTreeSet::new();
-    let mut empty_ok = std::collections::BTreeSet::new();
-    let uri_format = VariantOrUnknownOrEmpty::Unknown("uri".to_string());
+    let mut objects = Vec::new();
     for (name, schema) in schemas {
         let Some(schema) = schema.as_item() else {
             continue;
@@ -134,48 +311,117 @@ fn facts(spec: &openapiv3::OpenAPI) -> proc_macro2::TokenStream {
                 ));
             }
             SchemaKind::Type(Type::Object(o)) => {
-                for (field, prop) in &o.properties {
-                    let alts = prop.as_item().map(|p| alternatives(p)).unwrap_or_default();
-                    if alts.iter().any(|s| s.format == uri_format) {
-                        uri_fields.insert(field.clone());
-                        if alts.iter().any(|s| s.max_length == Some(0)) {
-                            empty_ok.insert(field.clone());
-                        }
-                    }
-                }
+                let fields: Vec<_> = o.properties.keys().cloned().collect();
+                objects.push(quote::quote! { (#name, &[#(#fields),*]) });
             }
             _ => {}
         }
     }
-    let (names, texts): (Vec<_>, Vec<_>) = shapes.into_iter().unzip();
-    let operations = spec
-        .paths
-        .iter()
-        .filter_map(|(path, item)| Some((path, item.as_item()?)));
-    let operations: Vec<_> = operations
-        .flat_map(|(path, item)| {
-            item.iter().map(move |(method, op)| {
-                (op.operation_id.clone(), method.to_uppercase(), path.clone())
-            })
-        })
-        .map(|(id, method, path)| quote::quote! { (#id, #method, #path) })
-        .collect();
-    quote::quote! {
+    let patterned = shapes.iter().map(|(name, text)| {
+        let ident = quote::format_ident!("{name}");
+        let path: syn::Path = syn::parse_str(PATTERNED_TRAIT).expect("a Rust path");
+        quote::quote! {
+            impl #path for types::#ident {
+                const SCHEMA: &'static str = #name;
+                const ACCEPTS: &'static str = #text;
+            }
+        }
+    });
+    let (names, texts): (Vec<_>, Vec<_>) = shapes.iter().cloned().unzip();
+    let mut operations = Vec::new();
+    let mut parameter_facts = Vec::new();
+    let mut form_fields = Vec::new();
+    for (path, method, op) in spec.operations() {
+        let id = op.operation_id.clone().unwrap_or_default();
+        let method = method.to_uppercase();
+        operations.push(quote::quote! { (#id, #method, #path) });
+        for parameter in parameters(spec, path, op) {
+            let data = parameter.parameter_data_ref();
+            let name = &data.name;
+            let location = match parameter {
+                openapiv3::Parameter::Query { .. } => "query",
+                openapiv3::Parameter::Path { .. } => "path",
+                openapiv3::Parameter::Header { .. } => "header",
+                openapiv3::Parameter::Cookie { .. } => "cookie",
+            };
+            let (kind, (minimum, maximum)) = match data.format.clone() {
+                openapiv3::ParameterSchemaOrContent::Schema(s) => (kind(spec, &s), bounds(&s)),
+                openapiv3::ParameterSchemaOrContent::Content(_) => ("string".into(), (None, None)),
+            };
+            let some = |v: Option<i64>| match v {
+                Some(v) => quote::quote! { Some(#v) },
+                None => quote::quote! { None },
+            };
+            let (minimum, maximum) = (some(minimum), some(maximum));
+            parameter_facts.push(quote::quote! {
+                Parameter { operation: #id, name: #name, location: #location, kind: #kind, minimum: #minimum, maximum: #maximum }
+            });
+        }
+        let form = op
+            .request_body
+            .as_ref()
+            .and_then(|b| b.as_item())
+            .and_then(|b| {
+                b.content
+                    .get("application/x-www-form-urlencoded")?
+                    .schema
+                    .clone()
+            });
+        if let Some(SchemaKind::Type(Type::Object(o))) =
+            form.as_ref().and_then(&resolve).map(|s| s.schema_kind)
+        {
+            for (field, schema) in &o.properties {
+                let kind = kind(spec, &schema.clone().unbox());
+                form_fields.push(quote::quote! { (#id, #field, #kind) });
+            }
+        }
+    }
+    let refusals = builder_refusals(code, spec)?
+        .into_iter()
+        .map(|(message, name)| {
+            quote::quote! { (#message, #name) }
+        });
+    Ok(quote::quote! {
+        #(#patterned)*
+
         /// Facts read from the spec when this code was generated, so that the
-        /// hand-written layer does not restate them.
+        /// hand-written layer and the fake server do not restate them.
         pub mod spec_facts {
             /// Each component schema with a `pattern`, and what a refused value
             /// is told: the shapes the schema's description says it accepts.
             pub const ACCEPTED_SHAPES: &[(&str, &str)] = &[#((#names, #texts)),*];
-            /// The fields of the spec's object schemas declared `format: uri`.
-            pub const URI_FIELDS: &[&str] = &[#(#uri_fields),*];
-            /// Those of them that may also be empty.
-            pub const EMPTY_URI_FIELDS: &[&str] = &[#(#empty_ok),*];
             /// Every operation: its id, its HTTP method and its path template
             /// (for traces, which must not carry the filled path).
             pub const OPERATIONS: &[(&str, &str, &str)] = &[#(#operations),*];
+            /// One parameter of one operation.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+            pub struct Parameter {
+                /// The operation's id.
+                pub operation: &'static str,
+                /// The parameter's name on the wire.
+                pub name: &'static str,
+                /// `path`, `query`, `header` or `cookie`.
+                pub location: &'static str,
+                /// `boolean`, `integer`, `string`, `uri`, or the component
+                /// schema it refers to.
+                pub kind: &'static str,
+                /// The least integer the spec allows, if it says.
+                pub minimum: Option<i64>,
+                /// The greatest integer the spec allows, if it says.
+                pub maximum: Option<i64>,
+            }
+            /// Every operation's parameters, in the spec's order.
+            pub const PARAMETERS: &[Parameter] = &[#(#parameter_facts),*];
+            /// The fields of each operation's form body: operation id, field
+            /// name, and its kind (as [`Parameter::kind`]).
+            pub const FORM_FIELDS: &[(&str, &str, &str)] = &[#(#form_fields),*];
+            /// The property names of each object schema.
+            pub const OBJECT_FIELDS: &[(&str, &[&str])] = &[#(#objects),*];
+            /// The generated builders' message for a value that does not
+            /// convert, and the parameter it is about.
+            pub const BUILDER_REFUSALS: &[(&str, &str)] = &[#(#refusals),*];
         }
-    }
+    })
 }
 
 /// Generates the client code for a linted spec, formatted, with the preamble.
@@ -187,9 +433,10 @@ pub fn generate(spec: &Spec) -> Result<String, GenerateError> {
     }))
     .map_err(|_| GenerateError("progenitor panicked on this spec".into()))?
     .map_err(|e| GenerateError(e.to_string()))?;
-    let facts = facts(&spec.openapi);
-    let tokens = quote::quote! { #tokens #facts };
-    let file: syn::File = syn::parse2(tokens)
+    let generated: syn::File = syn::parse2(tokens)
         .map_err(|e| GenerateError(format!("progenitor emitted invalid Rust: {e}")))?;
+    let facts = facts(&spec.openapi, &generated)?;
+    let file: syn::File = syn::parse2(quote::quote! { #generated #facts })
+        .map_err(|e| GenerateError(format!("the spec facts are not valid Rust: {e}")))?;
     Ok(format!("{PREAMBLE}\n\n{}", prettyplease::unparse(&file)))
 }
