@@ -38,6 +38,8 @@
 //! # }
 //! ```
 
+#![allow(clippy::result_large_err)] // `Refused` is a whole answer; see there.
+
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -498,7 +500,8 @@ fn is(p: &Participant, call_or_label: &str) -> bool {
     p.call_sid.as_deref() == Some(call_or_label) || p.label.as_deref() == Some(call_or_label)
 }
 
-/// A refused request: the error answer, ready to send.
+/// A refused request: the error answer, ready to send. Large for a `Result`
+/// error, and made at most once per request, so not boxed.
 type Refused = Response;
 
 /// The kind the spec gives a query parameter of `operation`.

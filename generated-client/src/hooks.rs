@@ -244,3 +244,26 @@ fn check_form(body: &[u8]) -> Option<Refusal> {
         reason: "it is required when Coaching is true".to_string(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_coaching_refusal_names_the_specs_fields() {
+        let field = |name: &str| {
+            crate::spec_facts::FORM_FIELDS
+                .iter()
+                .any(|(op, field, _)| *op == "update_participant" && *field == name)
+        };
+        let refusal = check_form(b"Coaching=true").expect("a lonely coach is refused");
+        assert!(field(refusal.parameter), "{}", refusal.parameter);
+        assert!(field("Coaching"));
+        assert!(
+            check_form(b"Coaching=true&CallSidToCoach=CA0123456789abcdef0123456789abcdef")
+                .is_none()
+        );
+        assert!(check_form(b"Coaching=false").is_none());
+        assert!(check_form(b"").is_none());
+    }
+}

@@ -189,3 +189,20 @@ impl UpdateParticipantRequest {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hold_with_music_names_a_url_field_of_the_spec() {
+        let kind = crate::spec_facts::FORM_FIELDS
+            .iter()
+            .find(|(op, field, _)| *op == "update_participant" && *field == super::HOLD_URL)
+            .map(|(.., kind)| *kind);
+        assert_eq!(kind, Some("uri"));
+        let err = super::UpdateParticipantRequest::hold_with_music("hold.mp3").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid HoldUrl: `hold.mp3` is not an absolute URL (relative URL without a base)"
+        );
+    }
+}
