@@ -13,8 +13,8 @@
 #       lists the targets: spec, participant, date, path_ids
 #
 # Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`).
-# `cargo test --test fuzz_replay` replays the corpus and the artifacts on
-# stable, without either.
+# `cargo test -p participants-shapes --test participants fuzz_replay` replays
+# the corpus and the artifacts on stable, without either.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

@@ -35,9 +35,11 @@ Tasks:
   help             this text
 ";
 
-/// Where the snapshots live, and the test that owns them.
+/// Where the snapshots live, the test binary that owns them, and the
+/// filter that picks the snapshot tests (its `shapes` module) out of it.
 const SNAPSHOT_DIR: &str = "tests/snapshots";
-const SNAPSHOT_TEST: [&str; 4] = ["--package", "participants-shapes", "--test", "shapes"];
+const SNAPSHOT_TEST: [&str; 4] = ["--package", "participants-shapes", "--test", "participants"];
+const SNAPSHOT_FILTER: &str = "shapes::";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -139,6 +141,7 @@ fn regen(check: bool) -> bool {
     let mut test = cargo();
     test.args(["test", "--quiet"]).args(SNAPSHOT_TEST).args([
         "--",
+        SNAPSHOT_FILTER,
         "--nocapture",
         "--test-threads=1",
     ]);

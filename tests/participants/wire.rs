@@ -1,17 +1,19 @@
-//! The client against a real HTTP server in another process on 127.0.0.1:
-//! exact bytes on the wire, refusals before sending, and every kind of
-//! answer a real server (or a proxy in front of it) gives.
+//! The client against a real HTTP server on 127.0.0.1 (the recorder of
+//! `servers`): exact requests on the wire, refusals before sending, and
+//! every kind of answer a real server (or a proxy in front of it) gives.
 
 use participants_shapes::{
-    ACCOUNT, CALL, CONFERENCE, Captured, Recorder, TOKEN, expected_basic, response_example,
-    response_examples, update_examples,
+    ACCOUNT, CALL, CONFERENCE, TOKEN, expected_basic, response_example, response_examples,
+    update_examples,
 };
 use serde_json::{Value, json};
 use signalwire_participants::types::UpdateParticipantRequest;
 use signalwire_participants::{Client, ClientConfig, Error, ParticipantStatus};
 
+use crate::servers::{self, Captured, Recorder};
+
 fn recorder() -> Recorder {
-    Recorder::start(env!("CARGO_BIN_EXE_wire-recorder"))
+    Recorder::start()
 }
 
 fn client(rec: &Recorder) -> Client {
@@ -530,7 +532,7 @@ async fn an_html_502_from_a_proxy_is_a_useful_error() {
     );
 
     // An empty 503, and a JSON error body cut short, are plain-text errors too.
-    rec.respond(503, "-", b"");
+    rec.respond_empty(503);
     let err = p.retrieve().await.unwrap_err();
     assert_eq!((err.status(), err.is_retryable()), (Some(503), true));
     rec.respond(500, "application/json", b"{\"code\": 20500, \"mess");
@@ -562,8 +564,14 @@ async fn a_truncated_success_body_is_an_error_not_a_panic() {
     assert!(!err.is_retryable());
 
     // The connection closes before the declared length: a transport error.
-    rec.respond_cut(200, "application/json", 400, b"{\"muted\": tr");
-    let err = p.retrieve().await.unwrap_err();
+    let cut = servers::truncated_once(400, b"{\"muted\": tr").await;
+    let err = Client::with_base_url(&cut, ACCOUNT, TOKEN)
+        .unwrap()
+        .participant(CONFERENCE, CALL)
+        .unwrap()
+        .retrieve()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(err.is_retryable());
 }

@@ -9,6 +9,8 @@ use signalwire_participants::{Client, Error};
 
 #[tokio::test]
 async fn an_https_call_goes_through_tls() {
+    // Raw: the test reads the first bytes of the TLS handshake, which no HTTP
+    // server library hands over (they answer it or drop it).
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = std::thread::spawn(move || {

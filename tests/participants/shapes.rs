@@ -1,29 +1,40 @@
 //! Snapshots of what the spec implies, one case per snapshot: every request
-//! shape the client puts on the wire (captured by a real server in another
-//! process on 127.0.0.1), every response shape it parses, and the public
+//! shape the client puts on the wire (captured by a real server on
+//! 127.0.0.1, the recorder of `servers`), every response shape it parses, and the public
 //! Rust surface of the generated code. `cargo xtask regen` writes them
 //! (`cargo insta review` works on them too); plain `cargo test` fails on
 //! drift. Nothing unstable goes in: the port, the crate version and the
 //! credentials are redacted, and parsed values are serialised data.
 
 use participants_shapes::{
-    ACCOUNT, CALL, CONFERENCE, Captured, Recorder, TOKEN, list_examples, response_examples,
-    update_examples,
+    ACCOUNT, CALL, CONFERENCE, TOKEN, list_examples, response_examples, update_examples,
 };
 use serde_json::{Value, json};
 use signalwire_participants::types::{Participant, UpdateParticipantRequest};
 use signalwire_participants::{Client, Error};
 
+use crate::servers::{Captured, Recorder};
+
 /// The settings every snapshot here is taken with: no expression in the
-/// header, which would repeat the test's code.
+/// header, which would repeat the test's code; the files in
+/// `tests/snapshots/`, named `shapes__NAME.snap` by [`name`] (rather than
+/// after this module's path in the test binary, so that they keep the
+/// names they had when this module was a binary of its own).
 fn settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     settings.set_omit_expression(true);
+    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
     settings
 }
 
+/// The snapshot's name: `shapes__` and the case.
+fn name(case: &str) -> String {
+    format!("shapes__{case}")
+}
+
 fn recorder() -> (Recorder, Client) {
-    let rec = Recorder::start(env!("CARGO_BIN_EXE_wire-recorder"));
+    let rec = Recorder::start();
     let client = Client::with_base_url(&rec.base_url, ACCOUNT, TOKEN).unwrap();
     (rec, client)
 }
@@ -109,18 +120,18 @@ async fn requests() {
     let p = client.participant(CONFERENCE, CALL).unwrap();
     let any_answer = json!({"muted": true});
     let _guard = settings().bind_to_scope();
-    for (name, example) in update_examples() {
+    for (case, example) in update_examples() {
         let body: UpdateParticipantRequest = serde_json::from_value(example).unwrap();
         rec.respond_json(200, &any_answer);
         p.update(&body)
             .await
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+            .unwrap_or_else(|e| panic!("{case}: {e}"));
         let shape = request_shape(&rec.next_request());
-        insta::assert_yaml_snapshot!(format!("request_update_{name}"), shape);
+        insta::assert_yaml_snapshot!(name(&format!("request_update_{case}")), shape);
     }
     rec.respond_json(200, &any_answer);
     p.retrieve().await.unwrap();
-    insta::assert_yaml_snapshot!("request_retrieve", request_shape(&rec.next_request()));
+    insta::assert_yaml_snapshot!(name("request_retrieve"), request_shape(&rec.next_request()));
     rec.respond_json(200, &any_answer);
     client
         .participant(CONFERENCE, "agent one")
@@ -129,10 +140,10 @@ async fn requests() {
         .await
         .unwrap();
     let shape = request_shape(&rec.next_request());
-    insta::assert_yaml_snapshot!("request_retrieve_label_with_space", shape);
-    rec.respond(204, "-", b"");
+    insta::assert_yaml_snapshot!(name("request_retrieve_label_with_space"), shape);
+    rec.respond_empty(204);
     p.kick().await.unwrap();
-    insta::assert_yaml_snapshot!("request_kick", request_shape(&rec.next_request()));
+    insta::assert_yaml_snapshot!(name("request_kick"), request_shape(&rec.next_request()));
     let one_page = json!({"participants": [], "next_page_uri": null});
     rec.respond_json(200, &one_page);
     client
@@ -141,7 +152,7 @@ async fn requests() {
         .page()
         .await
         .unwrap();
-    insta::assert_yaml_snapshot!("request_list", request_shape(&rec.next_request()));
+    insta::assert_yaml_snapshot!(name("request_list"), request_shape(&rec.next_request()));
     rec.respond_json(200, &one_page);
     let filtered = client
         .participants(CONFERENCE)
@@ -150,7 +161,10 @@ async fn requests() {
         .hold(false)
         .page_size(20);
     filtered.page().await.unwrap();
-    insta::assert_yaml_snapshot!("request_list_filtered", request_shape(&rec.next_request()));
+    insta::assert_yaml_snapshot!(
+        name("request_list_filtered"),
+        request_shape(&rec.next_request())
+    );
 }
 
 #[tokio::test]
@@ -158,14 +172,14 @@ async fn responses() {
     let (mut rec, client) = recorder();
     let p = client.participant(CONFERENCE, CALL).unwrap();
     let _guard = settings().bind_to_scope();
-    for (name, example) in response_examples() {
+    for (case, example) in response_examples() {
         rec.respond_json(200, &example);
-        let parsed = p.retrieve().await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        let parsed = p.retrieve().await.unwrap_or_else(|e| panic!("{case}: {e}"));
         rec.next_request();
         let shape = json!({"input": example, "parsed": parsed_shape(&parsed)});
-        insta::assert_yaml_snapshot!(format!("response_{name}"), shape);
+        insta::assert_yaml_snapshot!(name(&format!("response_{case}")), shape);
     }
-    for (name, example) in list_examples() {
+    for (case, example) in list_examples() {
         rec.respond_json(200, &example);
         let page = client
             .participants(CONFERENCE)
@@ -183,7 +197,7 @@ async fn responses() {
             .collect();
         parsed["participants"] = Value::Array(participants);
         let shape = json!({"input": example, "parsed": parsed});
-        insta::assert_yaml_snapshot!(format!("response_list_{name}"), shape);
+        insta::assert_yaml_snapshot!(name(&format!("response_list_{case}")), shape);
     }
     let not_found = json!({
         "code": 20404,
@@ -195,18 +209,18 @@ async fn responses() {
     let err = p.retrieve().await.unwrap_err();
     rec.next_request();
     let shape = json!({"input": not_found, "error": error_shape(&err)});
-    insta::assert_yaml_snapshot!("response_error_not_found", shape);
+    insta::assert_yaml_snapshot!(name("response_error_not_found"), shape);
     let html = "<html><body><h1>502 Bad Gateway</h1></body></html>";
     rec.respond(502, "text/html", html.as_bytes());
     let err = p.retrieve().await.unwrap_err();
     rec.next_request();
     let shape = json!({"input": html, "error": error_shape(&err)});
-    insta::assert_yaml_snapshot!("response_error_html_502", shape);
+    insta::assert_yaml_snapshot!(name("response_error_html_502"), shape);
 }
 
 #[test]
 fn rust_surface() {
     let code = participants_openapi::generate(&participants_shapes::spec()).unwrap();
     let surface = participants_shapes::surface::surface(&code).unwrap();
-    settings().bind(|| insta::assert_snapshot!("rust_surface", surface));
+    settings().bind(|| insta::assert_snapshot!(name("rust_surface"), surface));
 }

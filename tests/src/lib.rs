@@ -1,13 +1,11 @@
-//! Shared helpers for the workspace's cross-crate tests (this crate is
-//! test-only: nothing depends on it): a recording HTTP server in its own
-//! process on 127.0.0.1, the seed examples read from the spec, the spec's
-//! schemas as JSON Schema, and the listing of the generated Rust surface.
+//! What the workspace's cross-crate tests (`participants/`) and benchmarks
+//! (`benches/`) share (this crate is test-only: nothing depends on it): the
+//! test ids and credentials, the seed examples read from the spec, the
+//! spec's schemas as JSON Schema, and the listing of the generated Rust
+//! surface. The loopback servers live with the tests
+//! (`participants/servers.rs`).
 
-#[path = "support/surface.rs"]
 pub mod surface;
-
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -34,154 +32,6 @@ pub fn raw_http_client() -> reqwest::Client {
 /// The `Authorization` value the test account and token make.
 pub fn expected_basic() -> String {
     format!("Basic {}", STANDARD.encode(format!("{ACCOUNT}:{TOKEN}")))
-}
-
-/// The recording server, running as a child process.
-pub struct Recorder {
-    child: Child,
-    stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
-    /// `http://127.0.0.1:PORT`.
-    pub base_url: String,
-}
-
-/// One request exactly as it reached the server.
-#[derive(Clone, Debug)]
-pub struct Captured {
-    /// Every byte, head and body.
-    pub raw: Vec<u8>,
-    /// `GET`, `POST`.
-    pub method: String,
-    /// The request target exactly as sent (path and query, still encoded).
-    pub target: String,
-    /// Header names (lower-cased) and values, in the order sent.
-    pub headers: Vec<(String, String)>,
-    /// The body bytes.
-    pub body: Vec<u8>,
-}
-
-impl Captured {
-    /// The value of the first header with this (lower-case) name.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The body as text.
-    pub fn body_text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    /// The body decoded as a form, in wire order.
-    pub fn form(&self) -> Vec<(String, String)> {
-        url::form_urlencoded::parse(&self.body)
-            .into_owned()
-            .collect()
-    }
-}
-
-impl Recorder {
-    /// Starts `wire-recorder` and waits for its port.
-    pub fn start(binary: &str) -> Recorder {
-        let mut child = Command::new(binary)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start wire-recorder");
-        let stdin = child.stdin.take().expect("piped stdin");
-        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-        let mut line = String::new();
-        stdout.read_line(&mut line).expect("read the port");
-        let port = line
-            .trim()
-            .strip_prefix("LISTENING ")
-            .expect("LISTENING line")
-            .to_string();
-        Recorder {
-            child,
-            stdin,
-            stdout,
-            base_url: format!("http://127.0.0.1:{port}"),
-        }
-    }
-
-    fn script(&mut self, line: String) {
-        writeln!(self.stdin, "{line}").expect("write to wire-recorder");
-        self.stdin.flush().expect("flush wire-recorder");
-    }
-
-    /// Queues the answer to the next request.
-    pub fn respond(&mut self, status: u16, content_type: &str, body: &[u8]) {
-        self.script(format!(
-            "RESPOND {status} {content_type} {}",
-            STANDARD.encode(body)
-        ));
-    }
-
-    /// Queues a JSON answer.
-    pub fn respond_json(&mut self, status: u16, body: &Value) {
-        self.respond(status, "application/json", body.to_string().as_bytes());
-    }
-
-    /// Queues an answer that declares `declared` bytes but sends `body` and closes.
-    pub fn respond_cut(&mut self, status: u16, content_type: &str, declared: usize, body: &[u8]) {
-        self.script(format!(
-            "CUT {status} {content_type} {declared} {}",
-            STANDARD.encode(body)
-        ));
-    }
-
-    /// Queues a request that gets no answer for `millis` milliseconds.
-    pub fn hang(&mut self, millis: u64) {
-        self.script(format!("HANG {millis}"));
-    }
-
-    /// The next request the server received (blocks until there is one).
-    pub fn next_request(&mut self) -> Captured {
-        let mut line = String::new();
-        self.stdout
-            .read_line(&mut line)
-            .expect("read from wire-recorder");
-        let raw = STANDARD
-            .decode(line.trim().strip_prefix("REQUEST ").expect("REQUEST line"))
-            .expect("base64 request");
-        parse_request(raw)
-    }
-}
-
-impl Drop for Recorder {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn parse_request(raw: Vec<u8>) -> Captured {
-    let head_end = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("end of head")
-        + 4;
-    let head = String::from_utf8_lossy(&raw[..head_end - 4]).into_owned();
-    let mut lines = head.split("\r\n");
-    let mut request_line = lines.next().unwrap_or_default().split(' ');
-    let method = request_line.next().unwrap_or_default().to_string();
-    let target = request_line.next().unwrap_or_default().to_string();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    let body = raw[head_end..].to_vec();
-    Captured {
-        raw,
-        method,
-        target,
-        headers,
-        body,
-    }
 }
 
 /// The spec, linted.

@@ -3,7 +3,9 @@
 //! checks as the fuzz targets (`fuzz/harness.rs`), on the stable toolchain:
 //! a regression shows up in `cargo test` without nightly or libFuzzer.
 
-#[path = "../fuzz/harness.rs"]
+// The fuzz workspace's own file (`fuzz/` is a cargo workspace of its own,
+// built on nightly), compiled here as a module: the one `#[path]` left.
+#[path = "../../fuzz/harness.rs"]
 mod harness;
 
 use std::path::Path;

@@ -2,63 +2,31 @@
 //! script (status, `Retry-After`, body) and notes when each request came;
 //! and the tracing spans of a call, captured, with no secret in them.
 
-#[path = "support/head.rs"]
-mod head;
-
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use participants_shapes::{ACCOUNT, CALL, CONFERENCE, TOKEN, expected_basic};
 use serde_json::json;
 use signalwire_participants::{Client, ClientConfig, Error};
-use tokio::io::AsyncWriteExt;
-use tokio::net::TcpListener;
 
-/// One scripted answer: status, `Retry-After` (if any), JSON body.
-type Answer = (u16, Option<String>, serde_json::Value);
+use crate::servers::{Answer, Recorder};
 
-/// A loopback server answering each request with the next scripted answer,
-/// noting when each request arrived.
-struct Script {
-    base_url: String,
-    arrivals: Arc<Mutex<Vec<Instant>>>,
+/// The recorder of `servers`, answering each request with the next
+/// scripted answer (then 500), and noting when each request arrived.
+struct Script(Recorder);
+
+/// A script on a free port of 127.0.0.1.
+fn script(answers: Vec<Answer>) -> Script {
+    serve(std::net::TcpListener::bind("127.0.0.1:0").unwrap(), answers)
 }
 
-async fn script(answers: Vec<Answer>) -> Script {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    serve(listener, answers).await
-}
-
-async fn serve(listener: TcpListener, answers: Vec<Answer>) -> Script {
-    let base_url = format!("http://{}", listener.local_addr().unwrap());
-    let arrivals = Arc::new(Mutex::new(Vec::new()));
-    let log = arrivals.clone();
-    tokio::spawn(async move {
-        let mut answers = answers.into_iter();
-        while let Ok((mut stream, _)) = listener.accept().await {
-            // Only the head is read; the answer does not depend on it.
-            head::read_head(&mut stream).await;
-            log.lock().unwrap().push(Instant::now());
-            let (status, retry_after, body) = answers.next().unwrap_or((500, None, json!({})));
-            let body = body.to_string();
-            let retry_after = retry_after
-                .map(|r| format!("Retry-After: {r}\r\n"))
-                .unwrap_or_default();
-            let head = format!(
-                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n{retry_after}Content-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(head.as_bytes()).await;
-            let _ = stream.write_all(body.as_bytes()).await;
-            let _ = stream.shutdown().await;
-        }
-    });
-    Script { base_url, arrivals }
+fn serve(listener: std::net::TcpListener, answers: Vec<Answer>) -> Script {
+    Script(Recorder::scripted(listener, answers))
 }
 
 impl Script {
     fn client(&self, attempts: u32, budget: Duration) -> Client {
-        ClientConfig::with_base_url(&self.base_url, ACCOUNT, TOKEN)
+        ClientConfig::with_base_url(&self.0.base_url, ACCOUNT, TOKEN)
             .unwrap()
             .retries(attempts, budget)
             .build()
@@ -66,31 +34,29 @@ impl Script {
     }
 
     fn requests(&self) -> usize {
-        self.arrivals.lock().unwrap().len()
+        self.0.requests().len()
     }
 
     /// The time between the first and the second request.
     fn first_wait(&self) -> Duration {
-        let arrivals = self.arrivals.lock().unwrap();
-        arrivals[1] - arrivals[0]
+        let requests = self.0.requests();
+        requests[1].at - requests[0].at
     }
 }
 
 fn ok() -> Answer {
-    (200, None, json!({"call_sid": CALL, "muted": true}))
+    Answer::json(200, &json!({"call_sid": CALL, "muted": true}))
 }
 
 fn error(status: u16, code: i64, message: &str) -> Answer {
-    (
+    Answer::json(
         status,
-        None,
-        json!({"code": code, "message": message, "status": status}),
+        &json!({"code": code, "message": message, "status": status}),
     )
 }
 
-fn with_retry_after(mut answer: Answer, value: &str) -> Answer {
-    answer.1 = Some(value.to_string());
-    answer
+fn with_retry_after(answer: Answer, value: &str) -> Answer {
+    answer.header("retry-after", value)
 }
 
 async fn retrieve(client: &Client) -> Result<signalwire_participants::types::Participant, Error> {
@@ -106,8 +72,7 @@ async fn a_429_with_retry_after_is_retried_once_after_waiting() {
     let server = script(vec![
         with_retry_after(error(429, 20429, "Too Many Requests"), "1"),
         ok(),
-    ])
-    .await;
+    ]);
     let p = retrieve(&server.client(3, Duration::from_secs(10)))
         .await
         .unwrap();
@@ -125,7 +90,7 @@ async fn retry_after_as_an_http_date_is_honoured() {
     // Two seconds ahead: HTTP dates have whole seconds, so the wait is
     // between one and two seconds.
     let at = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
-    let server = script(vec![with_retry_after(error(503, 20503, "busy"), &at), ok()]).await;
+    let server = script(vec![with_retry_after(error(503, 20503, "busy"), &at), ok()]);
     retrieve(&server.client(3, Duration::from_secs(10)))
         .await
         .unwrap();
@@ -144,8 +109,7 @@ async fn three_503s_give_up_with_the_last_error() {
         error(503, 2, "second"),
         error(503, 3, "third"),
         ok(),
-    ])
-    .await;
+    ]);
     let err = retrieve(&server.client(3, Duration::from_secs(10)))
         .await
         .unwrap_err();
@@ -169,8 +133,8 @@ async fn a_refused_connection_then_success() {
         .unwrap();
     let later = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
-        serve(listener, vec![ok()]).await
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+        serve(listener, vec![ok()])
     });
     let started = Instant::now();
     let p = retrieve(&client).await.unwrap();
@@ -182,7 +146,7 @@ async fn a_refused_connection_then_success() {
 #[tokio::test]
 async fn a_400_is_never_retried_nor_a_404() {
     for (status, code) in [(400, 21402), (404, 20404), (401, 20003)] {
-        let server = script(vec![error(status, code, "no"), ok()]).await;
+        let server = script(vec![error(status, code, "no"), ok()]);
         let err = retrieve(&server.client(5, Duration::from_secs(10)))
             .await
             .unwrap_err();
@@ -198,8 +162,7 @@ async fn the_budget_ends_retries() {
     let server = script(vec![
         with_retry_after(error(503, 20503, "later"), "5"),
         ok(),
-    ])
-    .await;
+    ]);
     let started = Instant::now();
     let err = retrieve(&server.client(5, Duration::from_secs(1)))
         .await
@@ -209,7 +172,7 @@ async fn the_budget_ends_retries() {
     assert!(started.elapsed() < Duration::from_secs(1));
     // Backoff without Retry-After: retries while the budget allows, then the last answer.
     let answers = (0..50).map(|i| error(502, i, "bad gateway")).collect();
-    let server = script(answers).await;
+    let server = script(answers);
     let started = Instant::now();
     let err = retrieve(&server.client(50, Duration::from_millis(700)))
         .await
@@ -230,8 +193,8 @@ async fn the_budget_ends_retries() {
 
 #[tokio::test]
 async fn retries_are_off_by_default() {
-    let server = script(vec![error(503, 20503, "busy"), ok()]).await;
-    let client = Client::with_base_url(&server.base_url, ACCOUNT, TOKEN).unwrap();
+    let server = script(vec![error(503, 20503, "busy"), ok()]);
+    let client = Client::with_base_url(&server.0.base_url, ACCOUNT, TOKEN).unwrap();
     assert_eq!(retrieve(&client).await.unwrap_err().status(), Some(503));
     assert_eq!(server.requests(), 1);
 }
@@ -241,8 +204,7 @@ async fn updates_are_retried_with_the_same_body() {
     let server = script(vec![
         with_retry_after(error(429, 20429, "slow down"), "0"),
         ok(),
-    ])
-    .await;
+    ]);
     let client = server.client(2, Duration::from_secs(5));
     client
         .participant(CONFERENCE, CALL)
@@ -260,8 +222,7 @@ async fn a_retried_kick_that_finds_the_participant_gone_succeeded() {
     let server = script(vec![
         with_retry_after(error(503, 20503, "busy"), "0"),
         error(404, 20404, "gone"),
-    ])
-    .await;
+    ]);
     let kick = server
         .client(3, Duration::from_secs(5))
         .participant(CONFERENCE, CALL)
@@ -279,7 +240,7 @@ async fn a_retried_kick_that_finds_the_participant_gone_succeeded() {
         ],
         vec![error(404, 20404, "gone")],
     ] {
-        let server = script(answers).await;
+        let server = script(answers);
         let client = server.client(3, Duration::from_secs(5));
         let err = client
             .participant(CONFERENCE, CALL)
@@ -313,8 +274,7 @@ async fn each_call_is_one_span_without_secrets_or_bodies() {
         with_retry_after(error(429, 20429, "Too Many Requests"), "0"),
         error(404, 20404, "The requested resource was not found"),
         ok(),
-    ])
-    .await;
+    ]);
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()

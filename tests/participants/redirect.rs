@@ -3,66 +3,27 @@
 //! reports success and nothing reaches the second address, whichever status
 //! (301, 302, 303, 307, 308), operation, API or client settings.
 
-#[path = "support/head.rs"]
-mod head;
-
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use participants_shapes::{ACCOUNT, CALL, CONFERENCE, TOKEN, response_example};
 use signalwire_participants::types::UpdateParticipantRequest;
 use signalwire_participants::{Client, ClientConfig, ClientInfo, Error};
-use tokio::io::AsyncWriteExt;
-use tokio::net::TcpListener;
 
-/// A loopback HTTP server that records the request line of everything it
-/// receives and answers each request with the same status and headers.
-struct Server {
-    base_url: String,
-    seen: Arc<Mutex<Vec<String>>>,
-}
-
-async fn serve(ip: &str, answer: impl Fn(&str) -> String + Send + Sync + 'static) -> Server {
-    let listener = TcpListener::bind((ip, 0)).await.expect("bind loopback");
-    let base_url = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = seen.clone();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let raw = head::read_head(&mut stream).await;
-            let text = String::from_utf8_lossy(&raw).into_owned();
-            let request_line = text.lines().next().unwrap_or_default().to_string();
-            log.lock().unwrap().push(request_line.clone());
-            let _ = stream.write_all(answer(&request_line).as_bytes()).await;
-            let _ = stream.shutdown().await;
-        }
-    });
-    Server { base_url, seen }
-}
+use crate::servers::{Answer, Recorder};
 
 /// The second host: it would answer every request with a participant, so
 /// a followed redirect would look like success.
-async fn elsewhere() -> Server {
-    let body = response_example("mute").to_string();
-    serve("127.0.0.2", move |_| {
-        format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-    })
-    .await
+fn elsewhere() -> Recorder {
+    let body = response_example("mute");
+    Recorder::answering("127.0.0.2", move |_| Answer::json(200, &body))
 }
 
 /// The configured host: every request is redirected to `target`, same path.
-async fn redirecting(status: u16, target: &str) -> Server {
+fn redirecting(status: u16, target: &str) -> Recorder {
     let target = target.to_string();
-    serve("127.0.0.1", move |request_line| {
-        let path = request_line.split(' ').nth(1).unwrap_or("/");
-        format!(
-            "HTTP/1.1 {status} Redirect\r\nLocation: {target}{path}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-        )
+    Recorder::answering("127.0.0.1", move |request| {
+        Answer::new(status).header("location", &format!("{target}{}", request.target))
     })
-    .await
 }
 
 /// Every way in to one participant's retrieve and update: the helpers, the
@@ -98,9 +59,9 @@ async fn calls(client: &Client) -> Vec<(&'static str, bool, Error)> {
 
 #[tokio::test]
 async fn no_redirect_is_followed_and_no_call_reports_success() {
-    let other = elsewhere().await;
+    let other = elsewhere();
     for status in [301, 302, 303, 307, 308] {
-        let home = redirecting(status, &other.base_url).await;
+        let home = redirecting(status, &other.base_url);
         let plain = Client::with_base_url(&home.base_url, ACCOUNT, TOKEN).unwrap();
         let tuned = ClientConfig::with_base_url(&home.base_url, ACCOUNT, TOKEN)
             .unwrap()
@@ -149,26 +110,30 @@ async fn no_redirect_is_followed_and_no_call_reports_success() {
         }
         // Every call reached the configured host once, with its own method:
         // a POST stayed a POST.
-        let seen = home.seen.lock().unwrap().clone();
+        let seen: Vec<String> = home
+            .requests()
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.target))
+            .collect();
         assert_eq!(seen.len(), 15, "{status}: {seen:?}");
         let posts = seen.iter().filter(|l| l.starts_with("POST ")).count();
         assert_eq!(posts, 9, "{status}: {seen:?}");
     }
     assert_eq!(
-        other.seen.lock().unwrap().as_slice(),
-        &[] as &[String],
-        "a request reached the second address"
+        other.requests().len(),
+        0,
+        "a request reached the second address: {:?}",
+        other.requests()
     );
 }
 
 #[tokio::test]
 async fn a_same_origin_redirect_is_not_followed_either() {
-    let other = elsewhere().await;
+    let other = elsewhere();
     // Same scheme, host and port: still refused, and the error names it.
-    let home = serve("127.0.0.1", |_| {
-        "HTTP/1.1 302 Found\r\nLocation: /elsewhere.json\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into()
-    })
-    .await;
+    let home = Recorder::answering("127.0.0.1", |_| {
+        Answer::new(302).header("location", "/elsewhere.json")
+    });
     let client = Client::with_base_url(&home.base_url, ACCOUNT, TOKEN).unwrap();
     let err = client
         .participant(CONFERENCE, CALL)
@@ -180,6 +145,6 @@ async fn a_same_origin_redirect_is_not_followed_either() {
         err.to_string(),
         "the server answered HTTP 302 Found, redirecting to /elsewhere.json; redirects are never followed, so nothing was sent there"
     );
-    assert_eq!(home.seen.lock().unwrap().len(), 1);
-    assert!(other.seen.lock().unwrap().is_empty());
+    assert_eq!(home.requests().len(), 1);
+    assert!(other.requests().is_empty());
 }

@@ -1,16 +1,18 @@
-//! Listing and kicking against real servers on 127.0.0.1: the recording
-//! server in another process (exact requests, hostile pages) and the fake
-//! (paging across several pages, filters, a kick then 404).
+//! Listing and kicking against real servers on 127.0.0.1: the recorder of
+//! `servers` (exact requests, hostile pages) and the fake (paging across
+//! several pages, filters, a kick then 404).
 
 use futures_util::{StreamExt, TryStreamExt};
-use participants_shapes::{ACCOUNT, CALL, CONFERENCE, Recorder, TOKEN};
+use participants_shapes::{ACCOUNT, CALL, CONFERENCE, TOKEN};
 use serde_json::{Value, json};
 use signalwire_participants::types::UpdateParticipantRequest;
 use signalwire_participants::{Client, Error};
 use signalwire_participants_fake::{DEMO_ACCOUNT, DEMO_CALLS, DEMO_CONFERENCE, DEMO_TOKEN};
 
+use crate::servers::Recorder;
+
 fn recorder() -> (Recorder, Client) {
-    let rec = Recorder::start(env!("CARGO_BIN_EXE_wire-recorder"));
+    let rec = Recorder::start();
     let client =
         Client::with_base_url(&format!("{}/api/laml", rec.base_url), ACCOUNT, TOKEN).unwrap();
     (rec, client)
@@ -217,7 +219,7 @@ async fn a_hostile_next_page_uri_is_refused_never_followed() {
 #[tokio::test]
 async fn a_kick_is_a_delete_without_a_body() {
     let (mut rec, client) = recorder();
-    rec.respond(204, "-", b"");
+    rec.respond_empty(204);
     client
         .participant(CONFERENCE, "agent one")
         .unwrap()

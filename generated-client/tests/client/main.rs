@@ -1,0 +1,7 @@
+//! The client crate's integration tests, one binary with a module each:
+//! building clients (`config`), decoding answers (`decode`), and the TLS
+//! stack the features pick (`tls`).
+
+mod config;
+mod decode;
+mod tls;

@@ -1,0 +1,22 @@
+//! The workspace's cross-crate tests, one binary with a module each. Every
+//! HTTP server here listens on 127.0.0.1 (or another 127.x address):
+//! `servers` has the recording server the client tests talk to.
+//!
+//! - `wire`: exact requests, refusals before sending, every kind of answer;
+//! - `shapes`: the insta snapshots in `tests/snapshots/` (`cargo xtask regen`);
+//! - `list`: listing, paging and kicking;
+//! - `redirect`: no redirect is ever followed;
+//! - `retries`: retries and the tracing spans;
+//! - `spec_decides`: what the spec decides for the hand-written layer;
+//! - `e2e`: the client and raw requests against the fake server;
+//! - `fuzz_replay`: every kept fuzz input, on stable.
+
+mod e2e;
+mod fuzz_replay;
+mod list;
+mod redirect;
+mod retries;
+mod servers;
+mod shapes;
+mod spec_decides;
+mod wire;
