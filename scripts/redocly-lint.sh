@@ -26,6 +26,8 @@ fi
 # REDOCLY_SUPPRESS_NOTIFICATIONS=true: no other notices (same check in the CLI).
 # Checked in @redocly/cli 2.77.0 (lib/index.js, lib/chunks): with these set, a
 # lint opens no network connection at all.
+# `cargo xtask lint` runs the same binary with the same three variables
+# (xtask/src/main.rs, which runs no script): keep the two in step.
 export REDOCLY_TELEMETRY=off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE=true REDOCLY_SUPPRESS_NOTIFICATIONS=true
 # The spec by default; another file (a test fixture) when one is given, and

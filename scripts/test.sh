@@ -4,6 +4,8 @@
 # the pinned Redocly CLI (npm), the pinned Python SDKs and schemathesis
 # (PyPI), the last three in the background while cargo compiles. Each step
 # prints its time.
+# One direction: scripts call the xtask (cargo xtask regen, serve,
+# fuzz-seeds); the xtask never runs a script.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

@@ -2,8 +2,12 @@
 //! workspace's spec library and drives cargo (through `$CARGO`) for the
 //! rest, so it never builds the client to lint a spec.
 //!
-//! - `cargo xtask lint`: our lint of the spec, then Redocly's when Node.js is
-//!   there; every problem, located.
+//! One direction: scripts (`scripts/*.sh`) call the xtask, never the other
+//! way round; the xtask runs cargo, and Redocly's own binary, but no script.
+//!
+//! - `cargo xtask lint`: our lint of the spec, then Redocly's when Node.js and
+//!   the pinned Redocly CLI are installed (`bash scripts/redocly-lint.sh
+//!   --install` installs it); every problem, located.
 //! - `cargo xtask regen`: lint, compile every crate that uses the generated
 //!   types, run the snapshot tests with insta writing what changed, remove
 //!   stale snapshots; one line per snapshot (`unchanged`, `updated`, `new`,
@@ -24,7 +28,8 @@ const HELP: &str = "\
 cargo xtask <task>
 
 Tasks:
-  lint             lint openapi/participants.yaml (ours, then Redocly when Node.js is installed)
+  lint             lint openapi/participants.yaml (ours, then Redocly when it is installed:
+                   `bash scripts/redocly-lint.sh --install` installs the pinned version)
   regen            lint, compile every crate that uses the generated types, update the snapshots
   regen --check    the same, writing nothing; fail with a diff if a snapshot is out of date (CI)
   serve [--addr 127.0.0.1:PORT]
@@ -40,6 +45,10 @@ Tasks:
 const SNAPSHOT_DIR: &str = "tests/snapshots";
 const SNAPSHOT_TEST: [&str; 4] = ["--package", "participants-shapes", "--test", "participants"];
 const SNAPSHOT_FILTER: &str = "shapes::";
+
+/// The pinned Redocly CLI, as `scripts/redocly-lint.sh --install` installs it.
+const REDOCLY_PREFIX: &str = "openapi/redocly";
+const REDOCLY_BIN: &str = "openapi/redocly/node_modules/.bin/redocly";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -104,12 +113,69 @@ fn lint() -> bool {
         println!("Redocly was not run: Node.js is not installed (the test command and CI run it)");
         return ours;
     }
-    println!("Redocly (bash scripts/redocly-lint.sh):");
-    let redocly = Command::new("bash")
-        .arg("scripts/redocly-lint.sh")
-        .current_dir(workspace_root())
+    let root = workspace_root();
+    let install = "bash scripts/redocly-lint.sh --install";
+    match redocly_install_state(&root) {
+        RedoclyInstall::Missing => {
+            println!(
+                "Redocly was not run: the pinned Redocly CLI is not installed in {REDOCLY_PREFIX}/node_modules; `{install}` installs it (the test command and CI run it)"
+            );
+            return ours;
+        }
+        RedoclyInstall::Stale => {
+            println!(
+                "Redocly was not run: {REDOCLY_PREFIX}/node_modules is older than {REDOCLY_PREFIX}/package-lock.json; `{install}` installs the pinned version"
+            );
+            return ours;
+        }
+        RedoclyInstall::Current => {}
+    }
+    println!("Redocly ({REDOCLY_BIN} lint {SPEC_PATH} --config redocly.yaml):");
+    // The same environment as scripts/redocly-lint.sh sets (see there):
+    // no telemetry, no update lookup, no notices; with these a lint opens
+    // no network connection.
+    let redocly = Command::new(root.join(REDOCLY_BIN))
+        .args(["lint", SPEC_PATH, "--config", "redocly.yaml"])
+        .env("REDOCLY_TELEMETRY", "off")
+        .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")
+        .env("REDOCLY_SUPPRESS_NOTIFICATIONS", "true")
+        .current_dir(&root)
         .status();
-    ours && redocly.is_ok_and(|s| s.success())
+    match redocly {
+        Ok(status) => ours && status.success(),
+        Err(e) => {
+            eprintln!("cannot run {REDOCLY_BIN}: {e}");
+            false
+        }
+    }
+}
+
+enum RedoclyInstall {
+    Missing,
+    Stale,
+    Current,
+}
+
+/// Whether the pinned Redocly CLI is installed, by the rule
+/// scripts/redocly-lint.sh installs by: `npm ci` rewrites
+/// `node_modules/.package-lock.json`, so an install older than the lock
+/// file is stale.
+fn redocly_install_state(root: &Path) -> RedoclyInstall {
+    let modified = |path: &str| {
+        std::fs::metadata(root.join(path))
+            .and_then(|m| m.modified())
+            .ok()
+    };
+    if !root.join(REDOCLY_BIN).is_file() {
+        return RedoclyInstall::Missing;
+    }
+    let lock = modified(&format!("{REDOCLY_PREFIX}/package-lock.json"));
+    let installed = modified(&format!("{REDOCLY_PREFIX}/node_modules/.package-lock.json"));
+    match (lock, installed) {
+        (Some(lock), Some(installed)) if lock <= installed => RedoclyInstall::Current,
+        (None, Some(_)) => RedoclyInstall::Current,
+        _ => RedoclyInstall::Stale,
+    }
 }
 
 fn regen(check: bool) -> bool {
