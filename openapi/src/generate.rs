@@ -124,7 +124,7 @@ pub fn generator_view(spec: &Spec) -> Result<openapiv3::OpenAPI, GenerateError> 
 /// What a field or parameter holds, as the fake server and the checks need
 /// to know it: `boolean`, `integer`, `string`, `uri`, `uri-or-empty`, or the
 /// name of the component schema it refers to (`HttpMethod`, `CallSid`...).
-fn kind(spec: &openapiv3::OpenAPI, schema: &openapiv3::ReferenceOr<openapiv3::Schema>) -> String {
+fn kind(schema: &openapiv3::ReferenceOr<openapiv3::Schema>) -> String {
     use openapiv3::{ReferenceOr, SchemaKind, Type, VariantOrUnknownOrEmpty};
     let item = match schema {
         ReferenceOr::Reference { reference } => {
@@ -139,9 +139,9 @@ fn kind(spec: &openapiv3::OpenAPI, schema: &openapiv3::ReferenceOr<openapiv3::Sc
         SchemaKind::Type(Type::Integer(_)) => "integer".into(),
         SchemaKind::Type(Type::String(s)) if s.format == uri => "uri".into(),
         SchemaKind::Type(Type::Number(_)) => "number".into(),
-        SchemaKind::AllOf { all_of } if all_of.len() == 1 => kind(spec, &all_of[0]),
+        SchemaKind::AllOf { all_of } if all_of.len() == 1 => kind(&all_of[0]),
         SchemaKind::AnyOf { any_of } => {
-            let kinds: Vec<_> = any_of.iter().map(|a| kind(spec, a)).collect();
+            let kinds: Vec<_> = any_of.iter().map(kind).collect();
             if kinds.iter().any(|k| k == "uri") && kinds.iter().all(|k| k == "uri" || k == "string")
             {
                 URI_OR_EMPTY.into()
@@ -345,7 +345,7 @@ fn facts(
                 openapiv3::Parameter::Cookie { .. } => "cookie",
             };
             let (kind, (minimum, maximum)) = match data.format.clone() {
-                openapiv3::ParameterSchemaOrContent::Schema(s) => (kind(spec, &s), bounds(&s)),
+                openapiv3::ParameterSchemaOrContent::Schema(s) => (kind(&s), bounds(&s)),
                 openapiv3::ParameterSchemaOrContent::Content(_) => ("string".into(), (None, None)),
             };
             let some = |v: Option<i64>| match v {
@@ -371,7 +371,7 @@ fn facts(
             form.as_ref().and_then(&resolve).map(|s| s.schema_kind)
         {
             for (field, schema) in &o.properties {
-                let kind = kind(spec, &schema.clone().unbox());
+                let kind = kind(&schema.clone().unbox());
                 form_fields.push(quote::quote! { (#id, #field, #kind) });
             }
         }
