@@ -54,7 +54,7 @@ use headers::authorization::Basic;
 use headers::{Authorization, ContentType, HeaderMapExt};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use signalwire_participants::spec_facts::{self, FORM_FIELDS, OBJECT_FIELDS, PARAMETERS};
+use signalwire_participants::spec_facts::{self, ENUMS, FORM_FIELDS, OBJECT_FIELDS, PARAMETERS};
 use signalwire_participants::types::{Participant, ParticipantPage, UpdateParticipantRequest};
 use signalwire_participants::{ParticipantStatus, Rfc2822Date, types};
 use subtle::ConstantTimeEq;
@@ -591,7 +591,13 @@ fn decode_pairs(
                 )));
             }
             "integer" => Value::from(integer(&name, &value)?),
-            _ => Value::String(value.to_string()),
+            // An enum's value, in any case (the services take `get` for GET).
+            kind => {
+                let values = ENUMS.iter().find(|(schema, _)| *schema == kind);
+                let known =
+                    values.and_then(|(_, v)| v.iter().find(|v| v.eq_ignore_ascii_case(&value)));
+                Value::String(known.map_or_else(|| value.to_string(), |v| v.to_string()))
+            }
         };
         fields.insert(name.into_owned(), typed);
     }

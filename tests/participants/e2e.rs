@@ -327,7 +327,7 @@ async fn the_fake_holds_requests_to_the_spec() {
         ),
         (
             "CallSidToCoach=",
-            "Invalid value '' for CallSidToCoach: expected a call id",
+            "Invalid value '' for CallSidToCoach: expected the call to coach, in the same conference; a UUID (SignalWire) or `CA` and 32 hex digits (Twilio)",
         ),
     ] {
         let (status, answer) = env.form(body).await;
@@ -410,7 +410,11 @@ async fn methods_and_urls_are_checked() {
             (400, Some(21402)),
             "{field}"
         );
-        assert!(answer["message"].as_str().unwrap().starts_with(field));
+        let message = answer["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("'/hold.mp3' for {field}: ")),
+            "{message}"
+        );
     }
     assert_eq!(
         env.form("WaitUrl=").await.0,
@@ -491,13 +495,14 @@ async fn oversized_bodies_and_other_methods_are_refused() {
     );
     let (status, answer) = env.form(&big).await;
     assert_eq!((status, answer["code"].as_i64()), (413, Some(10000)));
-    // Another method: 405, with the methods the resource has (RFC 9110).
+    // Another method: axum's 405, with the methods the resource has (RFC
+    // 9110; HEAD is answered wherever GET is).
     let one = env.url("/api/laml", DEMO_ACCOUNT, DEMO_CONFERENCE, DEMO_CALLS[0]);
     let list = one.replace(&format!("/{}.json", DEMO_CALLS[0]), ".json");
     for (url, method, allow) in [
-        (&one, "PUT", "GET, POST, DELETE"),
-        (&list, "POST", "GET"),
-        (&list, "DELETE", "GET"),
+        (&one, "PUT", "GET,HEAD,POST,DELETE"),
+        (&list, "POST", "GET,HEAD"),
+        (&list, "DELETE", "GET,HEAD"),
     ] {
         let resp = env
             .as_demo(method.parse().unwrap(), url)
@@ -579,8 +584,11 @@ async fn concurrent_updates_to_one_participant_lose_nothing() {
             end_conference_on_exit: Some(v),
             ..Default::default()
         },
+        // Coaching is kept on the participant (beep-on-exit is not: the
+        // answer has no such field); it needs a call to coach when true.
         |v| UpdateParticipantRequest {
-            beep_on_exit: Some(v),
+            coaching: Some(v),
+            call_sid_to_coach: v.then(|| DEMO_CALLS[1].parse().unwrap()),
             ..Default::default()
         },
     ];
@@ -613,9 +621,9 @@ async fn concurrent_updates_to_one_participant_lose_nothing() {
             state.muted,
             state.hold,
             state.end_conference_on_exit,
-            state.beep_on_exit
+            state.coaching
         ),
-        (true, true, true, true)
+        (Some(true), Some(true), Some(true), Some(true))
     );
 
     // Interleaved updates of different fields all persist.
@@ -644,9 +652,9 @@ async fn concurrent_updates_to_one_participant_lose_nothing() {
             state.muted,
             state.hold,
             state.end_conference_on_exit,
-            state.beep_on_exit
+            state.coaching
         ),
-        (false, true, false, true)
+        (Some(false), Some(true), Some(false), Some(true))
     );
 }
 
@@ -686,4 +694,34 @@ fn the_spec_check_refuses_answers_the_spec_does_not_describe() {
             .validate("Error", &json!({"code": "20404"}))
             .is_err()
     );
+}
+
+/// The fake takes its form fields from the spec, not from a list of its
+/// own: every field of the update body, given a value of its kind, is
+/// accepted (and kept where the participant has a field of that name); a
+/// name the spec lacks is refused.
+#[tokio::test]
+async fn the_fake_accepts_every_form_field_of_the_spec() {
+    let env = env().await;
+    let fields = signalwire_participants::spec_facts::FORM_FIELDS
+        .iter()
+        .filter(|(op, ..)| *op == "update_participant");
+    let mut tried = 0;
+    for (_, field, kind) in fields {
+        let value = match *kind {
+            "boolean" => "false",
+            "uri" | "uri-or-empty" => "https%3A%2F%2Fexample.com%2Fa.mp3",
+            "HttpMethod" => "GET",
+            "CallSidToCoach" => DEMO_CALLS[1],
+            other => panic!("a form field of kind {other}: give the test a value for it"),
+        };
+        let (status, answer) = env.form(&format!("{field}={value}")).await;
+        assert_eq!(status, 200, "{field}: {answer}");
+        env.assert_matches_spec(status, &answer);
+        tried += 1;
+    }
+    assert_eq!(tried, 13, "the update body's fields");
+    let (status, answer) = env.form("Mutedd=true").await;
+    assert_eq!((status, answer["code"].as_i64()), (400, Some(10000)));
+    assert_eq!(answer["message"], "Unknown parameter 'Mutedd'");
 }

@@ -81,7 +81,7 @@ async fn filters_and_page_size_go_on_the_wire() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "invalid page_size: not a valid `NonZeroU64`"
+        "invalid PageSize: expected a whole number from 1 to 1000"
     );
     let err = client.participants("not-a-conference").unwrap_err();
     assert!(

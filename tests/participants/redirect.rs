@@ -33,7 +33,7 @@ async fn calls(client: &Client) -> Vec<(&'static str, bool, Error)> {
     let mut out = Vec::new();
     out.push(("retrieve()", false, p.retrieve().await.unwrap_err()));
     out.push(("mute()", true, p.mute().await.unwrap_err()));
-    let hold = UpdateParticipantRequest::hold_with_music("https://example.com/hold.mp3");
+    let hold = UpdateParticipantRequest::hold_with_music("https://example.com/hold.mp3").unwrap();
     out.push(("update()", true, p.update(&hold).await.unwrap_err()));
     let raw = client
         .retrieve_participant()

@@ -99,11 +99,12 @@ fn the_status_variants_are_the_specs_enum() {
     }
 }
 
-/// The form fields the request hook checks as URLs are the spec's
-/// `format: uri` properties (directly or as one branch of an `anyOf`), and
-/// the ones that may also be empty are those with a `maxLength: 0` branch.
+/// The form fields typed as URLs are the spec's `format: uri` properties
+/// (directly or as one branch of an `anyOf`), and the ones that may also be
+/// empty are those with a `maxLength: 0` branch: the facts say so, and the
+/// generated types refuse and accept accordingly.
 #[test]
-fn the_url_checks_follow_the_specs_formats() {
+fn the_url_types_follow_the_specs_formats() {
     let spec = participants_shapes::spec();
     let body = spec
         .tree
@@ -124,11 +125,46 @@ fn the_url_checks_follow_the_specs_formats() {
             may_be_empty.push(key.name.as_str());
         }
     }
-    let mut facts = spec_facts::URI_FIELDS.to_vec();
-    facts.sort_unstable();
+    let kinds = |wanted: &[&str]| {
+        let mut fields: Vec<&str> = spec_facts::FORM_FIELDS
+            .iter()
+            .filter(|(op, _, kind)| *op == "update_participant" && wanted.contains(kind))
+            .map(|(_, field, _)| *field)
+            .collect();
+        fields.sort_unstable();
+        fields
+    };
     uris.sort_unstable();
-    assert_eq!(facts, uris);
-    assert_eq!(facts, ["AnnounceUrl", "HoldUrl", "WaitUrl"]);
-    assert_eq!(spec_facts::EMPTY_URI_FIELDS, may_be_empty.as_slice());
+    assert_eq!(kinds(&["uri", "uri-or-empty"]), uris);
+    assert_eq!(uris, ["AnnounceUrl", "HoldUrl", "WaitUrl"]);
+    assert_eq!(kinds(&["uri-or-empty"]), may_be_empty);
     assert_eq!(may_be_empty, ["WaitUrl"]);
+    // The generated body takes each as the type its kind names: a relative
+    // URL is refused by every one of them when the body is read, an empty
+    // one only by those that may not be empty.
+    for field in &uris {
+        let read = |value: &str| {
+            serde_json::from_value::<UpdateParticipantRequest>(serde_json::json!({ *field: value }))
+        };
+        assert!(read("/relative.mp3").is_err(), "{field}");
+        assert!(read("https://example.com/a.mp3").is_ok(), "{field}");
+        assert_eq!(read("").is_ok(), may_be_empty.contains(field), "{field}");
+    }
+}
+
+/// Every parameter of every operation has the generated builder's refusal
+/// message in the facts, so a refusal through the builders names it: if a
+/// generator release changes how its builders refuse, this fails.
+#[test]
+fn every_parameter_has_its_builder_refusal() {
+    let mut named: Vec<&str> = spec_facts::BUILDER_REFUSALS
+        .iter()
+        .map(|(_, name)| *name)
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    let mut parameters: Vec<&str> = spec_facts::PARAMETERS.iter().map(|p| p.name).collect();
+    parameters.sort_unstable();
+    parameters.dedup();
+    assert_eq!(named, parameters);
 }

@@ -8,7 +8,9 @@ use participants_shapes::{
 };
 use serde_json::{Value, json};
 use signalwire_participants::types::UpdateParticipantRequest;
-use signalwire_participants::{Client, ClientConfig, Error, ParticipantStatus};
+use signalwire_participants::{
+    Client, ClientConfig, Error, HttpUrl, HttpUrlOrEmpty, ParticipantStatus,
+};
 
 use crate::servers::{self, Captured, Recorder};
 
@@ -318,61 +320,70 @@ async fn relative_or_odd_urls_are_refused_before_sending_on_every_path() {
     let mut rec = recorder();
     let client = client(&rec);
     let p = client.participant(CONFERENCE, CALL).unwrap();
-    let relative_hold = UpdateParticipantRequest {
-        hold: Some(true),
-        hold_url: Some("/hold.mp3".into()),
-        ..Default::default()
-    };
-    let ftp = UpdateParticipantRequest {
-        announce_url: Some("ftp://x/a.wav".into()),
-        ..Default::default()
-    };
-    let no_host = UpdateParticipantRequest {
-        wait_url: Some("https:".into()),
-        ..Default::default()
-    };
-    for (body, message) in [
+    // The URL fields are typed: a value is checked when it is built, so no
+    // body with a bad URL can reach the helpers or the builders.
+    for (value, message) in [
         (
-            relative_hold,
-            "invalid HoldUrl: `/hold.mp3` is not an absolute URL (relative URL without a base)",
+            "/hold.mp3",
+            "`/hold.mp3` is not an absolute URL (relative URL without a base)",
         ),
         (
-            ftp,
-            "invalid AnnounceUrl: `ftp://x/a.wav` is a ftp URL; use http or https",
+            "ftp://x/a.wav",
+            "`ftp://x/a.wav` is a ftp URL; use http or https",
         ),
-        (
-            no_host,
-            "invalid WaitUrl: `https:` is not an absolute URL (empty host)",
-        ),
+        ("https:", "`https:` is not an absolute URL (empty host)"),
     ] {
-        let helper = p.update(&body).await.unwrap_err();
-        assert_eq!(helper.to_string(), message);
-        let raw = builder_update(&client, body).await;
-        assert_eq!(raw.to_string(), message);
+        let err = value.parse::<HttpUrl>().unwrap_err();
+        assert_eq!(err.to_string(), message);
+        let err = value.parse::<HttpUrlOrEmpty>().unwrap_err();
+        assert_eq!(err.to_string(), message);
+        // `?` in a caller's code: the crate's error, saying it was a URL.
+        assert_eq!(
+            Error::from(err).to_string(),
+            format!("invalid URL: {message}")
+        );
     }
+    // The helper names the field it sets.
     let err = p.hold_with_music("/hold.mp3").await.unwrap_err();
-    assert!(err.to_string().starts_with("invalid HoldUrl: "), "{err}");
-    // The builder's own field setters go through the same hook.
-    let raw: Error = client
+    assert_eq!(
+        err.to_string(),
+        "invalid HoldUrl: `/hold.mp3` is not an absolute URL (relative URL without a base)"
+    );
+    assert!(matches!(&err, Error::InvalidArgument { parameter, .. } if parameter == "HoldUrl"));
+    // A body read from elsewhere (JSON, a form) is refused naming the field.
+    let read = serde_json::from_value::<UpdateParticipantRequest>(
+        serde_json::json!({"Hold": true, "AnnounceUrl": "ftp://x/a.wav"}),
+    );
+    let err = read.unwrap_err().to_string();
+    assert!(
+        err.contains("`ftp://x/a.wav` is a ftp URL; use http or https"),
+        "{err}"
+    );
+    assert_nothing_was_sent(&mut rec, &client).await;
+
+    // A good one goes out through the builder's own setters too.
+    rec.respond_json(200, &response_example("hold"));
+    client
         .update_participant()
         .account_sid(ACCOUNT)
         .conference_sid(CONFERENCE)
         .call_sid(CALL)
-        .body_map(|b| b.hold(true).hold_url(Some("hold.mp3".to_string())))
+        .body_map(|b| {
+            b.hold(true)
+                .hold_url("https://x.example/h.mp3".parse::<HttpUrl>().ok())
+        })
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap();
     assert_eq!(
-        raw.to_string(),
-        "invalid HoldUrl: `hold.mp3` is not an absolute URL (relative URL without a base)"
+        rec.next_request().body_text(),
+        "Hold=true&HoldUrl=https%3A%2F%2Fx.example%2Fh.mp3"
     );
-    assert_nothing_was_sent(&mut rec, &client).await;
 
     // An empty WaitUrl means silence, and is sent.
     rec.respond_json(200, &mute_answer());
     p.update(&UpdateParticipantRequest {
-        wait_url: Some(String::new()),
+        wait_url: Some(HttpUrlOrEmpty::empty()),
         ..Default::default()
     })
     .await
