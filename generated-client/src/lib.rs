@@ -11,6 +11,7 @@ mod http_url;
 mod list;
 mod participant;
 mod status;
+pub mod webhook;
 
 #[allow(missing_docs, clippy::all, unused_imports)]
 mod generated {
