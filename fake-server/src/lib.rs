@@ -54,7 +54,8 @@ use headers::authorization::Basic;
 use headers::{Authorization, ContentType, HeaderMapExt};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use signalwire_participants::spec_facts::{self, ENUMS, FORM_FIELDS, OBJECT_FIELDS, PARAMETERS};
+use signalwire_participants::form::{self, Field, FormError, Schema as _, Unknown};
+use signalwire_participants::spec_facts::{self, PARAMETERS, SCHEMA_FIELDS};
 use signalwire_participants::types::{Participant, ParticipantPage, UpdateParticipantRequest};
 use signalwire_participants::{ParticipantStatus, Rfc2822Date, types};
 use subtle::ConstantTimeEq;
@@ -282,10 +283,11 @@ impl Fake {
         let outcome = match operation {
             "retrieve_participant" => self.retrieve(&path),
             "update_participant" => {
-                form(operation, headers, body).and_then(|update| self.update(&path, update))
+                form(headers, body).and_then(|update| self.update(&path, update))
             }
             "kick_participant" => self.kick(&path),
-            "list_participants" => decode_pairs(query, |name| query_kind(operation, name))
+            "list_participants" => form::read(query, |name| query_field(operation, name))
+                .map_err(|e| refusal(10000, e))
                 .and_then(|q| self.list(&path, &q)),
             other => Err(error(
                 StatusCode::NOT_IMPLEMENTED,
@@ -489,11 +491,12 @@ fn apply(p: &Participant, update: &UpdateParticipantRequest) -> Result<Participa
 /// words, in the API's snake case (`CallSidToCoach`: `call_sid_to_coach`).
 fn participant_field(name: &str) -> Option<&'static str> {
     let squash = |s: &str| s.replace('_', "").to_ascii_lowercase();
-    let fields = OBJECT_FIELDS
+    let fields = SCHEMA_FIELDS
         .iter()
-        .find(|(schema, _)| *schema == "Participant")?
-        .1;
-    fields.iter().copied().find(|f| squash(f) == squash(name))
+        .filter(|(schema, ..)| *schema == "Participant");
+    fields
+        .map(|(_, field, _)| *field)
+        .find(|f| squash(f) == squash(name))
 }
 
 fn is(p: &Participant, call_or_label: &str) -> bool {
@@ -504,21 +507,21 @@ fn is(p: &Participant, call_or_label: &str) -> bool {
 /// error, and made at most once per request, so not boxed.
 type Refused = Response;
 
-/// The kind the spec gives a query parameter of `operation`.
-fn query_kind(operation: &str, name: &str) -> Option<&'static str> {
-    PARAMETERS
-        .iter()
-        .find(|p| p.operation == operation && p.location == "query" && p.name == name)
-        .map(|p| p.kind)
+/// What the spec says a query parameter of `operation` holds.
+fn query_field(operation: &str, name: &str) -> Option<Field> {
+    let mut parameters = PARAMETERS.iter();
+    let p =
+        parameters.find(|p| p.operation == operation && p.location == "query" && p.name == name)?;
+    Some(Field {
+        kind: p.kind,
+        minimum: p.minimum,
+        maximum: p.maximum,
+    })
 }
 
 /// The update's form body, as the generated type: the content type must be
 /// a form (or absent, for an empty body), the fields are the spec's.
-fn form(
-    operation: &str,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<UpdateParticipantRequest, Refused> {
+fn form(headers: &HeaderMap, body: &[u8]) -> Result<UpdateParticipantRequest, Refused> {
     let form = headers.typed_get::<ContentType>().is_none_or(|t| {
         let mime = mime_of(&t);
         mime.eq_ignore_ascii_case("application/x-www-form-urlencoded")
@@ -530,34 +533,20 @@ fn form(
             "The body must be application/x-www-form-urlencoded".into(),
         ));
     }
-    let kind = |name: &str| {
-        FORM_FIELDS
-            .iter()
-            .find(|(op, field, _)| *op == operation && *field == name)
-            .map(|(.., kind)| *kind)
-    };
-    let fields = decode_pairs(body, kind)?;
-    let given = fields.clone();
-    serde_path_to_error::deserialize(Value::Object(fields)).map_err(|e| {
-        let field = e.path().to_string();
-        let value = given
-            .get(&field)
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let code = match kind(&field) {
+    form::decode(body, Unknown::Refuse).map_err(|e| {
+        let kind = match &e {
+            FormError::Invalid { name, .. } => {
+                Field::of_schema(UpdateParticipantRequest::NAME, name).map(|f| f.kind)
+            }
+            _ => None,
+        };
+        let code = match kind {
             Some("uri" | "uri-or-empty") => 21402,
             // The services' code for a method field that is not GET or POST.
             Some("HttpMethod") => 13221,
             _ => 10000,
         };
-        // A patterned value is told the shapes the spec accepts; any other,
-        // what its type said.
-        let shapes = spec_facts::ACCEPTED_SHAPES
-            .iter()
-            .find(|(schema, _)| Some(*schema) == kind(&field));
-        let why = shapes.map_or_else(|| e.inner().to_string(), |(_, accepts)| accepts.to_string());
-        let message = format!("Invalid value '{value}' for {field}: {why}");
-        error(StatusCode::BAD_REQUEST, code, message)
+        refusal(code, e)
     })
 }
 
@@ -568,70 +557,18 @@ fn mime_of(content_type: &ContentType) -> String {
     mime.essence_str().to_string()
 }
 
-/// Reads form pairs (a body or a query string) as JSON values of the kinds
-/// the spec gives them: booleans case-insensitively, integers within the
-/// spec's bounds, anything else as text. A name the spec does not have is
-/// refused (D25).
-fn decode_pairs(
-    bytes: &[u8],
-    kind: impl Fn(&str) -> Option<&'static str>,
-) -> Result<Map<String, Value>, Refused> {
-    let mut fields = Map::new();
-    let invalid = |message: String| error(StatusCode::BAD_REQUEST, 10000, message);
-    for (name, value) in url::form_urlencoded::parse(bytes) {
-        let Some(kind) = kind(&name) else {
-            return Err(invalid(format!("Unknown parameter '{name}'")));
-        };
-        let typed = match kind {
-            "boolean" if value.eq_ignore_ascii_case("true") => Value::Bool(true),
-            "boolean" if value.eq_ignore_ascii_case("false") => Value::Bool(false),
-            "boolean" => {
-                return Err(invalid(format!(
-                    "Invalid value '{value}' for {name}: expected true or false"
-                )));
-            }
-            "integer" => Value::from(integer(&name, &value)?),
-            // An enum's value, in any case (the services take `get` for GET).
-            kind => {
-                let values = ENUMS.iter().find(|(schema, _)| *schema == kind);
-                let known =
-                    values.and_then(|(_, v)| v.iter().find(|v| v.eq_ignore_ascii_case(&value)));
-                Value::String(known.map_or_else(|| value.to_string(), |v| v.to_string()))
-            }
-        };
-        fields.insert(name.into_owned(), typed);
-    }
-    Ok(fields)
-}
-
-/// An integer query parameter within the spec's bounds (any query
-/// parameter of any operation with that name: the list's `PageSize` and
-/// `Page`).
-fn integer(name: &str, value: &str) -> Result<u64, Refused> {
-    let spec = PARAMETERS.iter().find(|p| p.name == name);
-    let min = spec
-        .and_then(|p| p.minimum)
-        .and_then(|m| u64::try_from(m).ok())
-        .unwrap_or(0);
-    let max = spec
-        .and_then(|p| p.maximum)
-        .and_then(|m| u64::try_from(m).ok())
-        .unwrap_or(u64::MAX);
-    let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
-    // Too many digits for a u64: a number past any bound.
-    let n = digits.then(|| value.parse::<u64>().unwrap_or(u64::MAX));
-    n.filter(|n| (min..=max).contains(n)).ok_or_else(|| {
-        let range = if max == u64::MAX {
-            format!("of at least {min}")
-        } else {
-            format!("from {min} to {max}")
-        };
-        error(
-            StatusCode::BAD_REQUEST,
-            10000,
-            format!("Invalid value '{value}' for {name}: expected a number {range}"),
-        )
-    })
+/// A form the spec does not allow, as the services word it: 400 with `code`.
+fn refusal(code: i64, e: FormError) -> Refused {
+    let message = match e {
+        FormError::Unknown { name } => format!("Unknown parameter '{name}'"),
+        FormError::Invalid {
+            name,
+            value,
+            expected,
+        } => format!("Invalid value '{value}' for {name}: {expected}"),
+        FormError::Shape { reason } => format!("Invalid request: {reason}"),
+    };
+    error(StatusCode::BAD_REQUEST, code, message)
 }
 
 /// A request's target, from the path parameters in the spec's order:

@@ -6,6 +6,8 @@
 mod config;
 mod date;
 mod error;
+pub mod events;
+pub mod form;
 mod hooks;
 mod http_url;
 mod list;

@@ -26,6 +26,9 @@ pub const URL_OR_EMPTY_TYPE: &str = "crate::HttpUrlOrEmpty";
 /// The hand-written trait the generated patterned types implement, so that a
 /// refusal names the schema and the shapes it accepts without any lookup.
 pub const PATTERNED_TRAIT: &str = "crate::Patterned";
+/// The hand-written trait the generated object types implement, so that a
+/// form reader finds the schema's fields in the facts by its name.
+pub const SCHEMA_TRAIT: &str = "crate::form::Schema";
 /// The format the generator view gives an `anyOf` of a URI and the empty
 /// string (no such format exists outside this crate).
 const URI_OR_EMPTY: &str = "uri-or-empty";
@@ -119,6 +122,96 @@ pub fn generator_view(spec: &Spec) -> Result<openapiv3::OpenAPI, GenerateError> 
     strip(&mut doc, false);
     serde_json::from_value(doc)
         .map_err(|e| GenerateError(format!("the cleaned spec does not read back: {e}")))
+}
+
+/// The component schemas that are open enums: an `anyOf` of a string `enum`
+/// and a plain string (D27), with their listed values. The generator makes
+/// a Rust enum of each with an `Other` variant for any other value.
+fn open_enums(spec: &openapiv3::OpenAPI) -> Vec<(String, Vec<String>)> {
+    use openapiv3::{SchemaKind, Type};
+    let schemas = spec.components.iter().flat_map(|c| &c.schemas);
+    let strings =
+        |s: &openapiv3::ReferenceOr<openapiv3::Schema>| match s.as_item().map(|s| &s.schema_kind) {
+            Some(SchemaKind::Type(Type::String(s))) => {
+                Some(s.enumeration.iter().flatten().cloned().collect::<Vec<_>>())
+            }
+            _ => None,
+        };
+    schemas
+        .filter_map(|(name, schema)| {
+            let SchemaKind::AnyOf { any_of } = &schema.as_item()?.schema_kind else {
+                return None;
+            };
+            let alternatives: Option<Vec<_>> = any_of.iter().map(strings).collect();
+            match alternatives?.as_slice() {
+                [listed, open] | [open, listed] if open.is_empty() && !listed.is_empty() => {
+                    Some((name.clone(), listed.clone()))
+                }
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// The Rust type of an open enum: a variant per listed value, `Other` for
+/// the rest; read from and written as the value's text.
+fn open_enum(name: &str, values: &[String], description: Option<&str>) -> proc_macro2::TokenStream {
+    use heck::ToUpperCamelCase;
+    let ident = quote::format_ident!("{name}");
+    let variants: Vec<_> = values
+        .iter()
+        .map(|v| quote::format_ident!("{}", v.to_upper_camel_case()))
+        .collect();
+    let docs = values.iter().map(|v| format!("`{v}`"));
+    let doc = description.unwrap_or(name);
+    quote::quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #ident {
+            #(#[doc = #docs] #variants,)*
+            /// A value the spec does not list, kept as sent.
+            Other(::std::string::String),
+        }
+        impl #ident {
+            /// The value as sent.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #values,)*
+                    Self::Other(value) => value,
+                }
+            }
+        }
+        impl ::std::convert::From<&str> for #ident {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#values => Self::#variants,)*
+                    other => Self::Other(other.to_string()),
+                }
+            }
+        }
+        impl ::std::str::FromStr for #ident {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::string::String as ::serde::Deserialize>::deserialize(d)?;
+                Ok(Self::from(value.as_str()))
+            }
+        }
+    }
 }
 
 /// What a field or parameter holds, as the fake server and the checks need
@@ -286,6 +379,7 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
     let mut shapes = Vec::new();
     let mut objects = Vec::new();
     let mut enums = Vec::new();
+    let mut named = Vec::new();
     for (name, schema) in schemas {
         let Some(schema) = schema.as_item() else {
             continue;
@@ -303,8 +397,17 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
                 ));
             }
             SchemaKind::Type(Type::Object(o)) => {
-                let fields: Vec<_> = o.properties.keys().cloned().collect();
-                objects.push(quote::quote! { (#name, &[#(#fields),*]) });
+                let ident = quote::format_ident!("{name}");
+                let path: syn::Path = syn::parse_str(SCHEMA_TRAIT).expect("a Rust path");
+                named.push(quote::quote! {
+                    impl #path for types::#ident {
+                        const NAME: &'static str = #name;
+                    }
+                });
+                for (field, property) in &o.properties {
+                    let kind = kind(&property.clone().unbox());
+                    objects.push(quote::quote! { (#name, #field, #kind) });
+                }
             }
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
                 let values = s.enumeration.iter().flatten();
@@ -379,6 +482,7 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
         });
     quote::quote! {
         #(#patterned)*
+        #(#named)*
 
         /// Facts read from the spec when this code was generated, so that the
         /// hand-written layer and the fake server do not restate them.
@@ -413,8 +517,9 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             pub const FORM_FIELDS: &[(&str, &str, &str)] = &[#(#form_fields),*];
             /// The values of each string schema with an `enum`.
             pub const ENUMS: &[(&str, &[&str])] = &[#(#enums),*];
-            /// The property names of each object schema.
-            pub const OBJECT_FIELDS: &[(&str, &[&str])] = &[#(#objects),*];
+            /// The properties of every object schema: schema, property, and
+            /// its kind (as [`Parameter::kind`]).
+            pub const SCHEMA_FIELDS: &[(&str, &str, &str)] = &[#(#objects),*];
             /// The generated builders' message for a value that does not
             /// convert, and the parameter it is about.
             pub const BUILDER_REFUSALS: &[(&str, &str)] = &[#(#refusals),*];
@@ -425,14 +530,39 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
 /// Generates the client code for a linted spec, formatted, with the preamble.
 pub fn generate(spec: &Spec) -> Result<String, GenerateError> {
     let view = generator_view(spec)?;
-    let mut generator = Generator::new(&settings());
+    let mut settings = settings();
+    let open = open_enums(&spec.openapi);
+    for (name, _) in &open {
+        let impls = [TypeImpl::FromStr, TypeImpl::Display].into_iter();
+        settings.with_replacement(name, format!("crate::types::{name}"), impls);
+    }
+    let mut generator = Generator::new(&settings);
     let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         generator.generate_tokens(&view)
     }))
     .map_err(|_| GenerateError("progenitor panicked on this spec".into()))?
     .map_err(|e| GenerateError(e.to_string()))?;
-    let generated: syn::File = syn::parse2(tokens)
+    let mut generated: syn::File = syn::parse2(tokens)
         .map_err(|e| GenerateError(format!("progenitor emitted invalid Rust: {e}")))?;
+    // The open enums go where every other type of the spec is.
+    let types = generated.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+        _ => None,
+    });
+    if let Some((_, items)) = types {
+        let schemas = spec.openapi.components.iter().flat_map(|c| &c.schemas);
+        for (name, values) in &open {
+            let description = schemas
+                .clone()
+                .find(|(n, _)| *n == name)
+                .and_then(|(_, s)| s.as_item()?.schema_data.description.clone());
+            let code = open_enum(name, values, description.as_deref());
+            let file: syn::File = syn::parse2(code).map_err(|e| {
+                GenerateError(format!("the open enum {name} is not valid Rust: {e}"))
+            })?;
+            items.extend(file.items);
+        }
+    }
     let facts = facts(&spec.openapi, &generated);
     let file: syn::File = syn::parse2(quote::quote! { #generated #facts })
         .map_err(|e| GenerateError(format!("the spec facts are not valid Rust: {e}")))?;

@@ -63,6 +63,10 @@ const TYPED_KEYWORDS: [&str; 14] = [
 /// The extensions the spec may carry: provenance, and nothing else.
 const EXTENSIONS: [&str; 2] = ["x-sources", "x-decision"];
 
+/// The one extension a document's root may also have: the webhooks the
+/// provider sends to the application, as a 3.0 document can carry them (D26).
+pub const WEBHOOKS: &str = "x-webhooks";
+
 /// Every problem the lint reports, worded once. `{op}` is the operation
 /// (`GET /path`).
 #[derive(Debug, thiserror::Error)]
@@ -242,7 +246,8 @@ fn lint_inner(file: &str, bytes: &[u8], reconciliation: Option<&str>) -> Result<
     let mut all = Vec::new();
     mappings(&tree, Role::Object, &mut all);
     for (role, node) in all {
-        check_mapping(role, node, rows.as_ref(), &mut sink);
+        let root = std::ptr::eq(node, &tree);
+        check_mapping(role, node, root, rows.as_ref(), &mut sink);
     }
     // The typed model last: it stops at its first error, and the rules
     // above say more precisely where most of them are.
@@ -393,6 +398,11 @@ fn mappings<'a>(node: &'a Node, role: Role<'a>, out: &mut Vec<(Role<'a>, &'a Nod
             let schema = role == Role::Schema;
             for (key, value) in node.entries() {
                 let name = key.name.as_str();
+                // The webhooks (D26) are a names map of path items, as `paths` is.
+                if name == WEBHOOKS && role == Role::Object {
+                    mappings(value, Role::Names(WEBHOOKS, Elements::Objects), out);
+                    continue;
+                }
                 if matches!(name, "example" | "default" | "enum") || name.starts_with("x-") {
                     continue;
                 }
@@ -430,11 +440,16 @@ fn mappings<'a>(node: &'a Node, role: Role<'a>, out: &mut Vec<(Role<'a>, &'a Nod
 fn check_mapping(
     role: Role<'_>,
     node: &Node,
+    root: bool,
     rows: Option<&(BTreeSet<String>, BTreeSet<String>)>,
     sink: &mut Sink,
 ) {
     match role {
         Role::Schema => check_schema_keywords(node, sink),
+        Role::Object if root => {
+            let entries = node.entries().iter().filter(|(k, _)| k.name != WEBHOOKS);
+            check_extensions(&entries.cloned().collect::<Vec<_>>(), sink)
+        }
         Role::Object | Role::Parameter | Role::Example => check_extensions(node.entries(), sink),
         Role::Names("paths" | "responses", _) => check_extensions(node.entries(), sink),
         Role::Names(..) | Role::Unchecked => {}
@@ -541,7 +556,10 @@ fn first_cells(markdown: &str, section: &str) -> BTreeSet<String> {
 
 fn check_operations(tree: &Node, sink: &mut Sink) {
     let mut ids: HashMap<&str, Pos> = HashMap::new();
-    for (path_key, item) in tree.get("paths").map(Node::entries).unwrap_or_default() {
+    let paths = tree.get("paths").map(Node::entries).unwrap_or_default();
+    let webhooks = tree.get(WEBHOOKS).map(Node::entries).unwrap_or_default();
+    let items = paths.iter().map(|p| (p, false));
+    for ((path_key, item), webhook) in items.chain(webhooks.iter().map(|w| (w, true))) {
         if item.get("$ref").is_some() {
             sink.push(item.pos, Problem::PathItemRef);
         }
@@ -556,7 +574,10 @@ fn check_operations(tree: &Node, sink: &mut Sink) {
             .iter()
             .filter(|(m, _)| METHODS.contains(&m.name.as_str()))
         {
-            let what = format!("{} {}", method.name.to_uppercase(), path_key.name);
+            let what = match webhook {
+                false => format!("{} {}", method.name.to_uppercase(), path_key.name),
+                true => format!("webhook {} ({})", path_key.name, method.name.to_uppercase()),
+            };
             match op
                 .get("operationId")
                 .map(|id| (id, id.as_str().unwrap_or_default()))
@@ -573,14 +594,17 @@ fn check_operations(tree: &Node, sink: &mut Sink) {
                 },
             }
             check_parameters(tree, [item, op], &template, &what, method.pos, sink);
+            // A webhook's responses are the application's answers, which
+            // no generated client reads: only that there are some.
             match (op.get("responses"), op.key("responses")) {
+                (Some(_), Some(_)) if webhook => {}
                 (Some(responses), Some(key)) => {
                     check_responses(tree, responses, key.pos, &what, sink)
                 }
                 _ => sink.push(method.pos, Problem::NoResponses(what.clone())),
             }
             if let Some(body) = op.get("requestBody").and_then(|b| b.resolve(tree)) {
-                check_body(tree, body, &what, sink);
+                check_body(tree, body, &what, !webhook, sink);
             }
         }
     }
@@ -673,8 +697,9 @@ fn check_responses(root: &Node, responses: &Node, at: Pos, what: &str, sink: &mu
 }
 
 /// A request body the generator can send: one media type, no `encoding`,
-/// and a form body that is a flat object of scalars.
-fn check_body(root: &Node, body: &Node, what: &str, sink: &mut Sink) {
+/// and a form body that is a flat object of scalars, closed unless it is a
+/// webhook's (`closed` false: the client reads it, keeping unknown fields).
+fn check_body(root: &Node, body: &Node, what: &str, closed: bool, sink: &mut Sink) {
     let media = body.get("content").map(Node::entries).unwrap_or_default();
     if media.len() != 1 {
         sink.push(
@@ -700,7 +725,7 @@ fn check_body(root: &Node, body: &Node, what: &str, sink: &mut Sink) {
         }
         if let Some(extra) = schema
             .get("additionalProperties")
-            .filter(|a| a.kind != Kind::Bool(false))
+            .filter(|a| closed && a.kind != Kind::Bool(false))
         {
             sink.push(extra.pos, Problem::FormExtra(what.into()));
         }

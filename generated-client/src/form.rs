@@ -1,0 +1,182 @@
+//! Reading a form (a body, or a query string) as the spec types it. Every
+//! value is text on the wire; this gives each one the JSON type its schema
+//! says, from the generated facts, so that a generated type reads it with
+//! serde. (Read straight from the form, a type with a map of unknown
+//! fields would see its booleans as strings: serde's `flatten` buffers
+//! them as text.) The conference events and the fake server both read
+//! forms this way.
+
+use serde_json::{Map, Value};
+
+use crate::spec_facts;
+
+/// What the spec says one form field holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Field {
+    /// `boolean`, `integer`, or anything else (read as text).
+    pub kind: &'static str,
+    /// The least integer allowed, if the spec says.
+    pub minimum: Option<i64>,
+    /// The greatest integer allowed, if the spec says.
+    pub maximum: Option<i64>,
+}
+
+impl Field {
+    /// A field read as text, whatever it holds.
+    pub const TEXT: Field = Field {
+        kind: "string",
+        minimum: None,
+        maximum: None,
+    };
+
+    /// A property of one of the spec's object schemas, by its wire name.
+    pub fn of_schema(schema: &str, name: &str) -> Option<Field> {
+        let mut fields = spec_facts::SCHEMA_FIELDS.iter();
+        let (.., kind) = fields.find(|(s, field, _)| *s == schema && *field == name)?;
+        Some(Field {
+            kind,
+            ..Field::TEXT
+        })
+    }
+}
+
+/// A generated type of one of the spec's object schemas (the generator
+/// implements it for each): its schema's name, where the facts list its
+/// fields.
+pub trait Schema: serde::de::DeserializeOwned {
+    /// The component schema's name (`ConferenceEvent`).
+    const NAME: &'static str;
+}
+
+/// What to do with a field the schema does not list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unknown {
+    /// Keep it, as text (for a type that keeps unknown fields, such as an
+    /// event: the providers add fields over time).
+    Keep,
+    /// Refuse the form (for a closed body).
+    Refuse,
+}
+
+/// Reads a form into the generated type `T`: each value typed as `T`'s
+/// schema says ([`read`]), then checked by the type itself (patterns, enums,
+/// URLs, required fields).
+///
+/// ```
+/// use signalwire_participants::form::{Unknown, decode};
+/// use signalwire_participants::types::UpdateParticipantRequest;
+///
+/// let update: UpdateParticipantRequest = decode(b"Muted=True&HoldMethod=get", Unknown::Refuse)?;
+/// assert_eq!(update.muted, Some(true));
+/// let err = decode::<UpdateParticipantRequest>(b"HoldUrl=hold.mp3", Unknown::Refuse).unwrap_err();
+/// assert_eq!(err.to_string(), "invalid value 'hold.mp3' for HoldUrl: `hold.mp3` is not an absolute URL (relative URL without a base)");
+/// # Ok::<(), signalwire_participants::form::FormError>(())
+/// ```
+pub fn decode<T: Schema>(bytes: &[u8], unknown: Unknown) -> Result<T, FormError> {
+    let field = |name: &str| match (Field::of_schema(T::NAME, name), unknown) {
+        (None, Unknown::Keep) => Some(Field::TEXT),
+        (field, _) => field,
+    };
+    let fields = read(bytes, field)?;
+    let given = fields.clone();
+    serde_path_to_error::deserialize(Value::Object(fields)).map_err(|e| {
+        let name = e.path().to_string();
+        let Some(value) = given.get(&name) else {
+            // Not about one field: a required one is missing, say.
+            return FormError::Shape {
+                reason: e.into_inner().to_string(),
+            };
+        };
+        let value = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+        // A patterned value is told the shapes the spec accepts; any other,
+        // what its type said.
+        let kind = Field::of_schema(T::NAME, &name).map(|f| f.kind);
+        let mut shapes = spec_facts::ACCEPTED_SHAPES.iter();
+        let expected = match shapes.find(|(schema, _)| Some(*schema) == kind) {
+            Some((_, accepts)) => accepts.to_string(),
+            None => e.into_inner().to_string(),
+        };
+        FormError::Invalid {
+            name,
+            value,
+            expected,
+        }
+    })
+}
+
+/// A form field the spec does not allow.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FormError {
+    /// The spec has no field of this name.
+    #[error("unknown field '{name}'")]
+    Unknown {
+        /// The field's name as sent.
+        name: String,
+    },
+    /// The value is not of the field's type.
+    #[error("invalid value '{}' for {name}: {expected}", .value.escape_debug())]
+    Invalid {
+        /// The field's name.
+        name: String,
+        /// The value as sent.
+        value: String,
+        /// What the spec allows there.
+        expected: String,
+    },
+    /// The form as a whole is not of the schema's shape (a required field
+    /// is missing).
+    #[error("{reason}")]
+    Shape {
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// Reads `bytes` (`a=1&b=true`, percent-decoded, `+` a space) into a JSON
+/// object whose values have the types `field` gives each name: booleans
+/// (`true`/`false` in any case, as the services read them), integers within
+/// their bounds, the value of a string enum in any case, anything else as
+/// text. A name `field` does not know is refused. Of a repeated name, the
+/// last value is kept.
+pub fn read(
+    bytes: &[u8],
+    field: impl Fn(&str) -> Option<Field>,
+) -> Result<Map<String, Value>, FormError> {
+    let mut fields = Map::new();
+    for (name, value) in url::form_urlencoded::parse(bytes) {
+        let Some(spec) = field(&name) else {
+            return Err(FormError::Unknown { name: name.into() });
+        };
+        let invalid = |expected: String| FormError::Invalid {
+            name: name.to_string(),
+            value: value.to_string(),
+            expected,
+        };
+        let typed = match spec.kind {
+            "boolean" if value.eq_ignore_ascii_case("true") => Value::Bool(true),
+            "boolean" if value.eq_ignore_ascii_case("false") => Value::Bool(false),
+            "boolean" => return Err(invalid("expected true or false".into())),
+            "integer" => {
+                let (min, max) = (spec.minimum.unwrap_or(i64::MIN), spec.maximum);
+                let range = match (spec.minimum, max) {
+                    (Some(min), Some(max)) => format!("a number from {min} to {max}"),
+                    (Some(min), None) => format!("a number of at least {min}"),
+                    _ => "a whole number".to_string(),
+                };
+                let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+                // Too many digits for an i64: a number past any bound.
+                let n = digits.then(|| value.parse::<i64>().unwrap_or(i64::MAX));
+                let n = n.filter(|n| *n >= min && max.is_none_or(|max| *n <= max));
+                Value::from(n.ok_or_else(|| invalid(format!("expected {range}")))?)
+            }
+            kind => {
+                let mut enums = spec_facts::ENUMS.iter();
+                let values = enums.find(|(schema, _)| *schema == kind).map(|(_, v)| *v);
+                let known = values.and_then(|v| v.iter().find(|v| v.eq_ignore_ascii_case(&value)));
+                Value::String(known.map_or_else(|| value.to_string(), |v| v.to_string()))
+            }
+        };
+        fields.insert(name.into_owned(), typed);
+    }
+    Ok(fields)
+}
