@@ -50,6 +50,7 @@ logs=target/test-logs
 mkdir -p "$logs"
 bash scripts/redocly-lint.sh --install >"$logs/redocly-install.log" 2>&1 & redocly_install=$!
 bash scripts/sdk-check.sh --setup >"$logs/sdk-setup.log" 2>&1 & sdk_setup=$!
+bash scripts/webhook-check.sh --setup >"$logs/webhook-setup.log" 2>&1 & webhook_setup=$!
 bash scripts/schemathesis.sh --setup >"$logs/schemathesis-setup.log" 2>&1 & st_setup=$!
 background() { # background PID LOG: wait for it, show its log if it failed
   wait "$1" || { cat "$2"; echo "failed: see $2"; exit 1; }
@@ -80,6 +81,10 @@ bash scripts/redocly-lint.sh
 step "official Python SDKs (twilio 9.x, signalwire 2.1.1) against the fake server"
 background $sdk_setup "$logs/sdk-setup.log"
 bash scripts/sdk-check.sh
+
+step "webhook signatures: ours against twilio 9.13 and signalwire-sdk, case by case"
+background $webhook_setup "$logs/webhook-setup.log"
+bash scripts/webhook-check.sh
 
 step "schemathesis against the fake server (every operation, with and without credentials)"
 background $st_setup "$logs/schemathesis-setup.log"
