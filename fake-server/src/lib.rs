@@ -40,6 +40,8 @@
 
 #![allow(clippy::result_large_err)] // `Refused` is a whole answer; see there.
 
+mod events;
+
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -59,6 +61,11 @@ use signalwire_participants::spec_facts::{self, PARAMETERS, SCHEMA_FIELDS};
 use signalwire_participants::types::{Participant, ParticipantPage, UpdateParticipantRequest};
 use signalwire_participants::{ParticipantStatus, Rfc2822Date, types};
 use subtle::ConstantTimeEq;
+
+pub use events::{DEMO_SIGNING_KEY, SubscribeError};
+use signalwire_participants::types::{
+    ConferenceEndedReason, ConferenceEventName, ParticipantCallStatus, ParticipantLeftReason,
+};
 
 /// The most a request body may hold.
 pub const BODY_LIMIT: usize = 16 * 1024;
@@ -96,6 +103,9 @@ pub struct Demo {
     pub other_account_sid: String,
     /// The second account's token.
     pub other_auth_token: String,
+    /// The key the fake signs its conference events with (SignalWire's
+    /// Signing Key; check them with `Verifier::signalwire`).
+    pub signing_key: String,
 }
 
 /// The demo data: fixed ids so that scripts and docs can name them.
@@ -148,6 +158,7 @@ fn seeded(call_sid: &str, label: &str) -> Participant {
 #[derive(Clone, Debug)]
 pub struct Fake {
     accounts: Arc<Mutex<BTreeMap<String, Account>>>,
+    events: events::Events,
 }
 
 impl Default for Fake {
@@ -181,6 +192,7 @@ impl Fake {
         ]);
         Fake {
             accounts: Arc::new(Mutex::new(accounts)),
+            events: events::Events::default(),
         }
     }
 
@@ -198,6 +210,16 @@ impl Fake {
         let accounts = self.accounts();
         let conference = accounts.get(account)?.conferences.get(conference)?;
         conference.iter().find(|p| is(p, call_or_label)).cloned()
+    }
+
+    /// Sends every event of the demo conference to `url` (an http URL on
+    /// loopback): each state change, as a form POST signed with
+    /// [`DEMO_SIGNING_KEY`] as SignalWire signs (`X-SignalWire-Signature`),
+    /// with a `SequenceNumber` that counts from 1 and an RFC 2822
+    /// `Timestamp`. Delivery happens in the background, in order, and never
+    /// delays or fails the API call behind it.
+    pub fn subscribe_demo(&self, url: &str) -> Result<(), SubscribeError> {
+        self.events.subscribe(DEMO_CONFERENCE, url)
     }
 
     /// Marks a participant as having left (status `completed`), for tests.
@@ -392,10 +414,36 @@ impl Fake {
             .get_mut(&path.account)
             .and_then(|a| a.conferences.get_mut(&path.conference))
             .ok_or_else(|| not_found(path))?;
-        let before = conference.len();
-        conference.retain(|p| !is(p, path.call()));
-        if conference.len() == before {
-            return Err(not_found(path));
+        let index = conference
+            .iter()
+            .position(|p| is(p, path.call()))
+            .ok_or_else(|| not_found(path))?;
+        let gone = conference.remove(index);
+        let (account, id) = (&path.account, &path.conference);
+        self.events.emit(
+            account,
+            id,
+            ConferenceEventName::ParticipantLeave,
+            &gone,
+            |e| {
+                e.participant_call_status(Some(ParticipantCallStatus::Completed))
+                    .reason_participant_left(Some(ParticipantLeftReason::ParticipantUpdatedViaApi))
+            },
+        );
+        let left = conference
+            .iter()
+            .any(|p| p.status != Some(ParticipantStatus::Completed));
+        if !left {
+            self.events.emit(
+                account,
+                id,
+                ConferenceEventName::ConferenceEnd,
+                &gone,
+                |e| {
+                    e.reason_conference_ended(Some(ConferenceEndedReason::LastParticipantKicked))
+                        .reason(Some("The last participant was kicked".to_string()))
+                },
+            );
         }
         Ok(StatusCode::NO_CONTENT.into_response())
     }
@@ -456,14 +504,49 @@ impl Fake {
             ));
         }
         let p = &mut conference[index];
+        let before = p.clone();
         *p = apply(p, &update)?;
         p.coaching = Some(coaching);
         if !coaching {
             p.call_sid_to_coach = None;
         }
+        p.date_updated = before.date_updated.clone();
+        for event in changes(&before, p) {
+            self.events
+                .emit(&path.account, &path.conference, event, p, |e| e);
+        }
         p.date_updated = Some(Rfc2822Date::new(chrono::Utc::now().to_rfc2822()));
         Ok(json(StatusCode::OK, &wire(path, p)))
     }
+}
+
+/// The events an update causes, as the providers send them: a change of
+/// `muted` or `hold` has its own event; a change of anything else is
+/// `participant-modify`.
+fn changes(before: &Participant, after: &Participant) -> Vec<ConferenceEventName> {
+    use ConferenceEventName as E;
+    let mut events = Vec::new();
+    match (before.muted, after.muted) {
+        (a, b) if a == b => {}
+        (_, Some(true)) => events.push(E::ParticipantMute),
+        _ => events.push(E::ParticipantUnmute),
+    }
+    match (before.hold, after.hold) {
+        (a, b) if a == b => {}
+        (_, Some(true)) => events.push(E::ParticipantHold),
+        _ => events.push(E::ParticipantUnhold),
+    }
+    // The hold music goes with the hold: not a modification of its own.
+    let rest = |p: &Participant| Participant {
+        muted: None,
+        hold: None,
+        hold_url: None,
+        ..p.clone()
+    };
+    if rest(before) != rest(after) {
+        events.push(E::ParticipantModify);
+    }
+    events
 }
 
 /// The participant after `update`: every form field set in it goes to the
@@ -708,6 +791,7 @@ impl RunningFake {
             labels: DEMO_LABELS.iter().map(|s| s.to_string()).collect(),
             other_account_sid: OTHER_ACCOUNT.into(),
             other_auth_token: OTHER_TOKEN.into(),
+            signing_key: DEMO_SIGNING_KEY.into(),
         }
     }
 
