@@ -9,9 +9,11 @@
 //! - `retries`: retries and the tracing spans;
 //! - `spec_decides`: what the spec decides for the hand-written layer;
 //! - `e2e`: the client and raw requests against the fake server;
+//! - `events`: the fake's conference events, taken by an axum app;
 //! - `fuzz_replay`: every kept fuzz input, on stable.
 
 mod e2e;
+mod events;
 mod fuzz_replay;
 mod list;
 mod redirect;
