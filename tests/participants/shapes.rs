@@ -1,6 +1,8 @@
 //! Snapshots of what the spec implies, one case per snapshot: every request
 //! shape the client puts on the wire (captured by a real server on
-//! 127.0.0.1, the recorder of `servers`), every response shape it parses, and the public
+//! 127.0.0.1, the recorder of `servers`), every response shape it parses,
+//! every conference event the spec's webhook shows (the form as the
+//! provider sends it, and what the event type reads from it), and the public
 //! Rust surface of the generated code. `cargo xtask regen` writes them
 //! (`cargo insta review` works on them too); plain `cargo test` fails on
 //! drift. Nothing unstable goes in: the port, the crate version and the
@@ -10,7 +12,10 @@ use participants_shapes::{
     ACCOUNT, CALL, CONFERENCE, TOKEN, list_examples, response_examples, update_examples,
 };
 use serde_json::{Value, json};
-use signalwire_participants::types::{Participant, UpdateParticipantRequest};
+use signalwire_participants::types::{
+    ConferenceEndedReason, ConferenceEvent, ConferenceEventName, Participant,
+    ParticipantCallStatus, ParticipantLeftReason, UpdateParticipantRequest,
+};
 use signalwire_participants::{Client, Error};
 
 use crate::servers::{Captured, Recorder};
@@ -216,6 +221,114 @@ async fn responses() {
     rec.next_request();
     let shape = json!({"input": html, "error": error_shape(&err)});
     insta::assert_yaml_snapshot!(name("response_error_html_502"), shape);
+}
+
+/// Where the spec keeps the conference status callback's examples: the
+/// form body of its `x-webhooks` operation.
+const EVENT_EXAMPLES: &str = "/x-webhooks/conferenceStatusCallback/post/requestBody/content/application~1x-www-form-urlencoded/examples";
+
+/// The webhook's examples, each resolved through `$ref`, in spec order:
+/// name, summary, value.
+fn event_examples() -> Vec<(String, Value, Value)> {
+    let spec = participants_shapes::spec();
+    let examples = spec
+        .tree
+        .pointer(EVENT_EXAMPLES)
+        .unwrap_or_else(|| panic!("the spec has no {EVENT_EXAMPLES}"));
+    examples
+        .entries()
+        .iter()
+        .map(|(k, v)| {
+            let example = v.resolve(&spec.tree).expect("example resolves");
+            let field = |name| example.get(name).map_or(Value::Null, |n| n.to_json());
+            (k.name.clone(), field("summary"), field("value"))
+        })
+        .collect()
+}
+
+/// The example's values as the provider sends them: form pairs, in the
+/// example's order, every value as its text.
+fn event_form(example: &Value) -> String {
+    let Value::Object(fields) = example else {
+        panic!("an event example is a mapping: {example}");
+    };
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in fields {
+        let text = match value {
+            Value::String(s) => s.clone(),
+            Value::Bool(_) | Value::Number(_) => value.to_string(),
+            _ => panic!("{name}: a form value is a scalar, found {value}"),
+        };
+        form.append_pair(name, &text);
+    }
+    form.finish()
+}
+
+/// An event as data: every field it kept (by its wire name, typed), each
+/// open enum's value with whether it is a known variant, the timestamp's
+/// raw text and the instant read from it, and the unknown fields (`extra`)
+/// by name.
+fn event_shape(event: &ConferenceEvent) -> Value {
+    let mut known = event.clone();
+    let extra: std::collections::BTreeMap<_, _> =
+        std::mem::take(&mut known.extra).into_iter().collect();
+    let mut value = serde_json::to_value(&known).unwrap();
+    if let Some(t) = &event.timestamp {
+        let instant = t.instant().map(|i| i.to_rfc3339());
+        value["Timestamp"] = json!({"raw": t.raw(), "instant": instant});
+    }
+    let open = |as_sent: &str, known: bool| json!({"as_sent": as_sent, "known": known});
+    let name = &event.status_callback_event;
+    value["StatusCallbackEvent"] = open(
+        name.as_str(),
+        !matches!(name, ConferenceEventName::Other(_)),
+    );
+    if let Some(r) = &event.reason_conference_ended {
+        let known = !matches!(r, ConferenceEndedReason::Other(_));
+        value["ReasonConferenceEnded"] = open(r.as_str(), known);
+    }
+    if let Some(r) = &event.reason_participant_left {
+        let known = !matches!(r, ParticipantLeftReason::Other(_));
+        value["ReasonParticipantLeft"] = open(r.as_str(), known);
+    }
+    if let Some(s) = &event.participant_call_status {
+        let known = !matches!(s, ParticipantCallStatus::Other(_));
+        value["ParticipantCallStatus"] = open(s.as_str(), known);
+    }
+    value["extra"] = json!(extra);
+    value
+}
+
+#[test]
+fn events() {
+    let _guard = settings().bind_to_scope();
+    let examples = event_examples();
+    assert!(!examples.is_empty(), "the webhook has no examples");
+    for (case, summary, example) in examples {
+        let raw = event_form(&example);
+        let event =
+            ConferenceEvent::from_form(raw.as_bytes()).unwrap_or_else(|e| panic!("{case}: {e}"));
+        let read = event_shape(&event);
+        // Every field of the example is kept: typed, or in `extra`.
+        let kept: Vec<&String> = read
+            .as_object()
+            .unwrap()
+            .keys()
+            .chain(event.extra.keys())
+            .collect();
+        for name in example.as_object().unwrap().keys() {
+            assert!(kept.contains(&name), "{case}: {name} was dropped");
+        }
+        let decoded: Vec<Value> = url::form_urlencoded::parse(raw.as_bytes())
+            .map(|(k, v)| json!({ k: v }))
+            .collect();
+        let shape = json!({
+            "summary": summary,
+            "body": {"raw": raw, "decoded": decoded},
+            "read": read,
+        });
+        insta::assert_yaml_snapshot!(name(&format!("event_{case}")), shape);
+    }
 }
 
 #[test]
