@@ -5,5 +5,6 @@
 
 mod config;
 mod decode;
+mod events;
 mod tls;
 mod webhook;

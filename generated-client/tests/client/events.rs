@@ -1,0 +1,513 @@
+//! Reading conference status callbacks (`ConferenceEvent::from_form`,
+//! `from_query`, `events::receive`): each provider's documented callbacks
+//! decode; unknown event names and reasons are kept, never refused;
+//! unknown fields land in `extra` while the typed fields stay typed (the
+//! `flatten` pitfall); a GET's query reads as the POST's form; what is not
+//! an event is an error that names the field, and nothing panics.
+//!
+//! The client's tests have no YAML parser, so the bodies here are written
+//! by hand (the spec's own examples are read by the snapshot tests,
+//! tests/participants/shapes.rs). Each uses the parameters the providers
+//! document for the conference status callback: Twilio's "TwiML Voice:
+//! <Conference>" page (<https://www.twilio.com/docs/voice/twiml/conference>,
+//! the table of request parameters under `statusCallbackEvent`, whose
+//! `Timestamp` example is `Thu, 1 Jun 2017 20:48:32 +0000`), and
+//! SignalWire's cXML `<Conference>` noun
+//! (<https://developer.signalwire.com/compatibility-api/cxml/voice/conference-noun>,
+//! "Request parameters for the statusCallback URL", plus the standard
+//! request parameters of its cXML overview).
+
+use http::HeaderMap;
+use proptest::prelude::*;
+use signalwire_participants::events::{self, ReceiveError, Receiver};
+use signalwire_participants::form::FormError;
+use signalwire_participants::types::{
+    ConferenceEndedReason, ConferenceEvent, ConferenceEventName as E, ParticipantCallStatus,
+    ParticipantLeftReason,
+};
+use signalwire_participants::webhook::Verifier;
+
+/// Twilio, a participant joins: the fields its page lists for participant
+/// events (the ConferenceSid is the page's own example).
+const TWILIO_JOIN: &str = "ConferenceSid=CFe08c870b500f6e44a9ad184defd1f391\
+    &FriendlyName=MyRoom&AccountSid=AC25e16e9a716a4a1786a7c83f58e30482\
+    &SequenceNumber=1&Timestamp=Thu%2C+1+Jun+2017+20%3A48%3A32+%2B0000\
+    &StatusCallbackEvent=participant-join&CallSid=CA8b2b3a1b8f0e4a1c9d7e6f5a4b3c2d1e\
+    &Muted=false&Hold=false&Coaching=false&EndConferenceOnExit=false\
+    &StartConferenceOnEnter=true&ParticipantLabel=customer";
+
+/// Twilio, the participant hangs up: `participant-leave` with the call
+/// status and the reason (underscores) added in 2023.
+const TWILIO_LEAVE: &str = "ConferenceSid=CFe08c870b500f6e44a9ad184defd1f391\
+    &FriendlyName=MyRoom&AccountSid=AC25e16e9a716a4a1786a7c83f58e30482\
+    &SequenceNumber=5&Timestamp=Thu%2C+1+Jun+2017+20%3A51%3A07+%2B0000\
+    &StatusCallbackEvent=participant-leave&CallSid=CA8b2b3a1b8f0e4a1c9d7e6f5a4b3c2d1e\
+    &Muted=false&Hold=false&Coaching=false&EndConferenceOnExit=false\
+    &StartConferenceOnEnter=true&ParticipantLabel=customer\
+    &ParticipantCallStatus=completed&ReasonParticipantLeft=participant_hung_up";
+
+/// Twilio, the conference ends: who ended it and why (hyphens), in words.
+const TWILIO_END: &str = "ConferenceSid=CFe08c870b500f6e44a9ad184defd1f391\
+    &FriendlyName=MyRoom&AccountSid=AC25e16e9a716a4a1786a7c83f58e30482\
+    &SequenceNumber=6&Timestamp=Thu%2C+1+Jun+2017+20%3A51%3A07+%2B0000\
+    &StatusCallbackEvent=conference-end\
+    &CallSidEndingConference=CA8b2b3a1b8f0e4a1c9d7e6f5a4b3c2d1e\
+    &ParticipantLabelEndingConference=customer\
+    &ReasonConferenceEnded=last-participant-left\
+    &Reason=Participant+customer+left+the+conference";
+
+/// SignalWire, a participant joins: the noun's parameters (no
+/// SequenceNumber, no Coaching), UUIDs, and the standard call parameters.
+const SIGNALWIRE_JOIN: &str = "AccountSid=b3877c40-da60-4998-90ad-b792e98472af\
+    &ConferenceSid=b3877c40-da60-4998-90ad-b792e98472ae&FriendlyName=MyRoom\
+    &StatusCallbackEvent=participant-join&Timestamp=Mon%2C+24+Sept+2018+21%3A00%3A00+%2B0000\
+    &CallSid=b3877c40-da60-4998-90ad-b792e98472ca&Muted=false&Hold=false\
+    &EndConferenceOnExit=false&StartConferenceOnEnter=true&ApiVersion=2010-04-01\
+    &CallStatus=in-progress&Direction=inbound&From=%2B15551234567&To=%2B15557654321";
+
+/// SignalWire, a participant is put on hold, with a parent call.
+const SIGNALWIRE_HOLD: &str = "AccountSid=b3877c40-da60-4998-90ad-b792e98472af\
+    &ConferenceSid=b3877c40-da60-4998-90ad-b792e98472ae&FriendlyName=MyRoom\
+    &StatusCallbackEvent=participant-hold&Timestamp=Mon%2C+24+Sept+2018+21%3A02%3A10+%2B0000\
+    &CallSid=b3877c40-da60-4998-90ad-b792e98472cb&Muted=false&Hold=true\
+    &EndConferenceOnExit=false&StartConferenceOnEnter=false&ApiVersion=2010-04-01\
+    &CallStatus=in-progress&Direction=outbound-api&From=%2B15557654321\
+    &To=sip%3Aagent%40example.sip.signalwire.com\
+    &ParentCallSid=b3877c40-da60-4998-90ad-b792e98472ca";
+
+/// The fields every test body below starts from (a Twilio participant).
+const BASE: &str = "AccountSid=AC25e16e9a716a4a1786a7c83f58e30482\
+    &ConferenceSid=CFe08c870b500f6e44a9ad184defd1f391\
+    &CallSid=CA8b2b3a1b8f0e4a1c9d7e6f5a4b3c2d1e";
+
+fn read(body: &str) -> ConferenceEvent {
+    ConferenceEvent::from_form(body.as_bytes()).unwrap_or_else(|e| panic!("{body}: {e}"))
+}
+
+/// The RFC 3339 instant an event's Timestamp was read as.
+fn instant(event: &ConferenceEvent) -> Option<String> {
+    let timestamp = event.timestamp.as_ref()?;
+    timestamp.instant().map(|i| i.to_rfc3339())
+}
+
+#[test]
+fn twilio_documented_callbacks_decode() {
+    let join = read(TWILIO_JOIN);
+    assert_eq!(join.status_callback_event, E::ParticipantJoin);
+    assert_eq!(
+        join.account_sid.as_str(),
+        "AC25e16e9a716a4a1786a7c83f58e30482"
+    );
+    assert_eq!(
+        join.conference_sid.as_str(),
+        "CFe08c870b500f6e44a9ad184defd1f391"
+    );
+    let call = join.call_sid.as_ref().map(|c| c.as_str());
+    assert_eq!(call, Some("CA8b2b3a1b8f0e4a1c9d7e6f5a4b3c2d1e"));
+    assert_eq!(join.friendly_name.as_deref(), Some("MyRoom"));
+    assert_eq!(join.sequence_number, Some(1));
+    assert_eq!(
+        join.timestamp.as_ref().map(|t| t.raw()),
+        Some("Thu, 1 Jun 2017 20:48:32 +0000")
+    );
+    assert_eq!(instant(&join).as_deref(), Some("2017-06-01T20:48:32+00:00"));
+    assert_eq!(
+        (join.muted, join.hold, join.coaching),
+        (Some(false), Some(false), Some(false))
+    );
+    assert_eq!(join.end_conference_on_exit, Some(false));
+    assert_eq!(join.start_conference_on_enter, Some(true));
+    assert_eq!(join.participant_label.as_deref(), Some("customer"));
+    assert!(join.extra.is_empty(), "{:?}", join.extra);
+
+    let leave = read(TWILIO_LEAVE);
+    assert_eq!(leave.status_callback_event, E::ParticipantLeave);
+    assert_eq!(leave.sequence_number, Some(5));
+    assert_eq!(
+        leave.participant_call_status,
+        Some(ParticipantCallStatus::Completed)
+    );
+    assert_eq!(
+        leave.reason_participant_left,
+        Some(ParticipantLeftReason::ParticipantHungUp)
+    );
+    assert!(leave.extra.is_empty(), "{:?}", leave.extra);
+
+    let end = read(TWILIO_END);
+    assert_eq!(end.status_callback_event, E::ConferenceEnd);
+    assert_eq!(end.call_sid, None);
+    let ending = end.call_sid_ending_conference.as_ref().map(|c| c.as_str());
+    assert_eq!(ending, Some("CA8b2b3a1b8f0e4a1c9d7e6f5a4b3c2d1e"));
+    assert_eq!(
+        end.participant_label_ending_conference.as_deref(),
+        Some("customer")
+    );
+    assert_eq!(
+        end.reason_conference_ended,
+        Some(ConferenceEndedReason::LastParticipantLeft)
+    );
+    assert_eq!(
+        end.reason.as_deref(),
+        Some("Participant customer left the conference")
+    );
+    assert_eq!((end.muted, end.hold), (None, None));
+    assert!(end.extra.is_empty(), "{:?}", end.extra);
+}
+
+#[test]
+fn signalwire_documented_callbacks_decode() {
+    let join = read(SIGNALWIRE_JOIN);
+    assert_eq!(join.status_callback_event, E::ParticipantJoin);
+    assert_eq!(
+        join.account_sid.as_str(),
+        "b3877c40-da60-4998-90ad-b792e98472af"
+    );
+    assert_eq!(
+        join.conference_sid.as_str(),
+        "b3877c40-da60-4998-90ad-b792e98472ae"
+    );
+    let call = join.call_sid.as_ref().map(|c| c.as_str());
+    assert_eq!(call, Some("b3877c40-da60-4998-90ad-b792e98472ca"));
+    // SignalWire documents no SequenceNumber; its "Sept" date is read.
+    assert_eq!(join.sequence_number, None);
+    assert_eq!(instant(&join).as_deref(), Some("2018-09-24T21:00:00+00:00"));
+    assert_eq!((join.muted, join.hold), (Some(false), Some(false)));
+    assert_eq!(join.coaching, None);
+    assert_eq!(join.start_conference_on_enter, Some(true));
+    // The standard call parameters are typed fields, not `extra`.
+    assert_eq!(join.api_version.as_deref(), Some("2010-04-01"));
+    assert_eq!(join.call_status.as_deref(), Some("in-progress"));
+    assert_eq!(join.direction.as_deref(), Some("inbound"));
+    assert_eq!(join.from.as_deref(), Some("+15551234567"));
+    assert_eq!(join.to.as_deref(), Some("+15557654321"));
+    assert!(join.extra.is_empty(), "{:?}", join.extra);
+
+    let hold = read(SIGNALWIRE_HOLD);
+    assert_eq!(hold.status_callback_event, E::ParticipantHold);
+    assert_eq!((hold.muted, hold.hold), (Some(false), Some(true)));
+    assert_eq!(hold.start_conference_on_enter, Some(false));
+    assert_eq!(hold.direction.as_deref(), Some("outbound-api"));
+    assert_eq!(
+        hold.to.as_deref(),
+        Some("sip:agent@example.sip.signalwire.com")
+    );
+    assert_eq!(
+        hold.parent_call_sid.as_deref(),
+        Some("b3877c40-da60-4998-90ad-b792e98472ca")
+    );
+    assert!(hold.extra.is_empty(), "{:?}", hold.extra);
+}
+
+#[test]
+fn unknown_event_names_and_reasons_are_kept_not_refused() {
+    let teleport = read(&format!("{BASE}&StatusCallbackEvent=participant-teleport"));
+    assert_eq!(
+        teleport.status_callback_event,
+        E::Other("participant-teleport".into())
+    );
+    assert_eq!(
+        teleport.status_callback_event.as_str(),
+        "participant-teleport"
+    );
+    let left = read(&format!(
+        "{BASE}&StatusCallbackEvent=participant-leave\
+         &ReasonParticipantLeft=participant_was_beamed_up\
+         &ReasonConferenceEnded=conference-ended-by-asteroid\
+         &ParticipantCallStatus=teleported"
+    ));
+    assert_eq!(left.status_callback_event, E::ParticipantLeave);
+    assert_eq!(
+        left.reason_participant_left,
+        Some(ParticipantLeftReason::Other(
+            "participant_was_beamed_up".into()
+        ))
+    );
+    assert_eq!(
+        left.reason_conference_ended,
+        Some(ConferenceEndedReason::Other(
+            "conference-ended-by-asteroid".into()
+        ))
+    );
+    assert_eq!(
+        left.participant_call_status,
+        Some(ParticipantCallStatus::Other("teleported".into()))
+    );
+    // The two reasons are not interchangeable: each list has its own
+    // separator, and the other's spelling is not one of its values.
+    let swapped = read(&format!(
+        "{BASE}&StatusCallbackEvent=participant-leave\
+         &ReasonParticipantLeft=participant-hung-up\
+         &ReasonConferenceEnded=last_participant_left"
+    ));
+    assert_eq!(
+        swapped.reason_participant_left,
+        Some(ParticipantLeftReason::Other("participant-hung-up".into()))
+    );
+    assert_eq!(
+        swapped.reason_conference_ended,
+        Some(ConferenceEndedReason::Other("last_participant_left".into()))
+    );
+}
+
+/// serde's `flatten` buffers the values it passes on; read straight from
+/// a form, the typed fields beside a map of unknown fields would arrive as
+/// strings and fail. The reader types them first.
+#[test]
+fn unknown_fields_land_in_extra_and_typed_fields_stay_typed() {
+    let body = format!(
+        "{BASE}&StatusCallbackEvent=participant-mute&Muted=true&SequenceNumber=3\
+         &CallSidToCoach=CA00000000000000000000000000000000\
+         &Hold=false&NewFlag=true&NewCount=12&Empty="
+    );
+    let event = read(&body);
+    assert_eq!(event.muted, Some(true));
+    assert_eq!(event.hold, Some(false));
+    assert_eq!(event.sequence_number, Some(3));
+    assert_eq!(event.status_callback_event, E::ParticipantMute);
+    let mut extra: Vec<(&str, &str)> = event
+        .extra
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    extra.sort();
+    // Unknown fields are text, as sent, whatever they look like.
+    assert_eq!(
+        extra,
+        [
+            ("CallSidToCoach", "CA00000000000000000000000000000000"),
+            ("Empty", ""),
+            ("NewCount", "12"),
+            ("NewFlag", "true"),
+        ]
+    );
+    // The same with the unknown fields first.
+    let first = format!(
+        "NewFlag=true&NewCount=12&CallSidToCoach=CA00000000000000000000000000000000&Empty=\
+         &{BASE}&StatusCallbackEvent=participant-mute&Muted=true&SequenceNumber=3&Hold=false"
+    );
+    assert_eq!(read(&first), event);
+}
+
+#[test]
+fn booleans_are_read_in_any_case() {
+    let event = read(&format!(
+        "{BASE}&StatusCallbackEvent=participant-modify&Muted=True&Hold=FALSE\
+         &Coaching=tRuE&EndConferenceOnExit=False&StartConferenceOnEnter=TRUE&Extra=x"
+    ));
+    assert_eq!(
+        (event.muted, event.hold, event.coaching),
+        (Some(true), Some(false), Some(true))
+    );
+    assert_eq!(event.end_conference_on_exit, Some(false));
+    assert_eq!(event.start_conference_on_enter, Some(true));
+}
+
+#[test]
+fn a_query_reads_as_the_form() {
+    for body in [
+        TWILIO_JOIN,
+        TWILIO_LEAVE,
+        TWILIO_END,
+        SIGNALWIRE_JOIN,
+        SIGNALWIRE_HOLD,
+    ] {
+        assert_eq!(ConferenceEvent::from_query(body), Ok(read(body)), "{body}");
+    }
+    let unknown = format!("{BASE}&StatusCallbackEvent=participant-mute&Muted=true&X=1");
+    assert_eq!(ConferenceEvent::from_query(&unknown), Ok(read(&unknown)));
+}
+
+/// The error a body gives, as its message (`not a conference event: ...`).
+#[track_caller]
+fn refused(body: &[u8]) -> FormError {
+    match ConferenceEvent::from_form(body) {
+        Ok(event) => panic!("{:?} read as {event:?}", String::from_utf8_lossy(body)),
+        Err(e) => {
+            assert_eq!(e.to_string(), format!("not a conference event: {}", e.0));
+            e.0
+        }
+    }
+}
+
+#[test]
+fn what_is_not_an_event_is_an_error_that_names_the_field() {
+    let missing = refused(BASE.as_bytes());
+    assert_eq!(missing.to_string(), "missing field `StatusCallbackEvent`");
+    let event = "StatusCallbackEvent=participant-mute";
+    let maybe = refused(format!("{BASE}&{event}&Muted=maybe").as_bytes());
+    assert_eq!(
+        maybe,
+        FormError::Invalid {
+            name: "Muted".into(),
+            value: "maybe".into(),
+            expected: "expected true or false".into(),
+        }
+    );
+    assert_eq!(
+        maybe.to_string(),
+        "invalid value 'maybe' for Muted: expected true or false"
+    );
+    let sequence = refused(format!("{BASE}&{event}&SequenceNumber=x").as_bytes());
+    assert_eq!(
+        sequence.to_string(),
+        "invalid value 'x' for SequenceNumber: expected a whole number"
+    );
+    for number in ["", "-1", "3.0", "0x10", "1e3", " 3"] {
+        let refusal = refused(format!("{BASE}&{event}&SequenceNumber={number}").as_bytes());
+        assert!(
+            matches!(&refusal, FormError::Invalid { name, .. } if name == "SequenceNumber"),
+            "{number}: {refusal}"
+        );
+    }
+    let account = "AccountSid=AC123&ConferenceSid=CFe08c870b500f6e44a9ad184defd1f391";
+    let sid = refused(format!("{account}&{event}").as_bytes());
+    assert_eq!(
+        sid.to_string(),
+        "invalid value 'AC123' for AccountSid: expected a SignalWire project id (UUID) or a Twilio account SID (`AC` and 32 hex digits)"
+    );
+    // A conference SID where the account goes is not an account.
+    let swapped = "AccountSid=CFe08c870b500f6e44a9ad184defd1f391\
+        &ConferenceSid=CFe08c870b500f6e44a9ad184defd1f391";
+    let refusal = refused(format!("{swapped}&{event}").as_bytes());
+    assert!(
+        matches!(&refusal, FormError::Invalid { name, .. } if name == "AccountSid"),
+        "{refusal}"
+    );
+    let call = refused(format!("{BASE}&{event}&CallSidEndingConference=agent").as_bytes());
+    assert!(
+        matches!(&call, FormError::Invalid { name, .. } if name == "CallSidEndingConference"),
+        "{call}"
+    );
+}
+
+#[test]
+fn empty_and_garbage_bodies_are_errors_not_panics() {
+    assert_eq!(refused(b"").to_string(), "missing field `AccountSid`");
+    for garbage in [
+        &b"\xff\xfe\x00\x01"[..],
+        b"%",
+        b"%%%%&&&===",
+        b"=",
+        b"&&&",
+        b"AccountSid",
+        b"{\"AccountSid\": \"AC25e16e9a716a4a1786a7c83f58e30482\"}",
+        b"<Response/>",
+        "AccountSid=\u{1F4DE}&ConferenceSid=\u{1F4DE}".as_bytes(),
+    ] {
+        let refusal = refused(garbage);
+        assert!(
+            !refusal.to_string().is_empty(),
+            "{:?}",
+            String::from_utf8_lossy(garbage)
+        );
+    }
+    // Invalid UTF-8 in a value is read as U+FFFD, then refused by its type.
+    let bytes = [&b"AccountSid=AC\xff"[..], b"&ConferenceSid=x"].concat();
+    let refusal = refused(&bytes);
+    assert_eq!(
+        refusal,
+        FormError::Invalid {
+            name: "AccountSid".into(),
+            value: "AC\u{FFFD}".into(),
+            expected: "expected a SignalWire project id (UUID) or a Twilio account SID (`AC` and 32 hex digits)".into(),
+        }
+    );
+}
+
+proptest! {
+    /// No body makes the reader panic; what it accepts has the three
+    /// fields every event has.
+    #[test]
+    fn no_body_panics(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+        if let Ok(event) = ConferenceEvent::from_form(&bytes) {
+            prop_assert!(!event.account_sid.is_empty());
+            prop_assert!(!event.conference_sid.is_empty());
+        }
+    }
+
+    /// Any value of any known field, after a valid event, is read or
+    /// refused by name, never a panic.
+    #[test]
+    fn no_value_panics(
+        field in prop::sample::select(vec![
+            "Muted", "SequenceNumber", "Timestamp", "CallSid", "StatusCallbackEvent",
+            "ReasonParticipantLeft", "Duration", "AccountSid", "Unknown",
+        ]),
+        value in "\\PC{0,40}",
+    ) {
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        form.append_pair(field, &value);
+        let body = format!("{BASE}&StatusCallbackEvent=participant-mute&{}", form.finish());
+        match ConferenceEvent::from_form(body.as_bytes()) {
+            Ok(_) => {}
+            Err(e) => match e.0 {
+                FormError::Invalid { name, .. } => prop_assert_eq!(name, field),
+                other => prop_assert!(false, "{}", other),
+            },
+        }
+    }
+}
+
+fn signed(verifier: &Verifier, url: &str, body: &[u8]) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    let header = verifier.provider().signature_header();
+    let signature = verifier.sign(url, body).unwrap();
+    headers.insert(header, signature.parse().unwrap());
+    headers
+}
+
+#[test]
+fn receive_verifies_and_decodes_a_get() {
+    for (verifier, body) in [
+        (Verifier::twilio("an auth token"), TWILIO_LEAVE),
+        (Verifier::signalwire("PSK-a signing key"), SIGNALWIRE_JOIN),
+    ] {
+        let url = format!("https://app.example.com/conference-events?{body}");
+        let headers = signed(&verifier, &url, b"");
+        let event = events::receive(&verifier, &url, &headers, b"")
+            .unwrap_or_else(|e| panic!("{:?}: {e}", verifier.provider()));
+        assert_eq!(event, read(body));
+        // A fragment is not part of the query.
+        let with_fragment = format!("{url}#top");
+        let headers = signed(&verifier, &with_fragment, b"");
+        let event = events::receive(&verifier, &with_fragment, &headers, b"").unwrap();
+        assert_eq!(event, read(body));
+        // The same through a Receiver, from the path and query as received.
+        let receiver = Receiver::new(verifier.clone(), "https://app.example.com/");
+        let path = format!("/conference-events?{body}");
+        assert_eq!(receiver.url_for(&path), url);
+        let headers = signed(&verifier, &url, b"");
+        assert_eq!(receiver.receive(&path, &headers, b"").unwrap(), read(body));
+        // The query is what is signed: another event in it is refused.
+        let forged = url.replace("&Muted=false", "&Muted=true");
+        assert_ne!(forged, url);
+        let err = events::receive(&verifier, &forged, &headers, b"").unwrap_err();
+        assert_eq!(err.status(), 403, "{err}");
+    }
+}
+
+#[test]
+fn receive_verifies_and_decodes_a_post() {
+    let verifier = Verifier::twilio("an auth token");
+    let url = "https://app.example.com/conference-events";
+    let headers = signed(&verifier, url, TWILIO_END.as_bytes());
+    let event = events::receive(&verifier, url, &headers, TWILIO_END.as_bytes()).unwrap();
+    assert_eq!(event, read(TWILIO_END));
+    // Signed, but not an event: 400, naming the field.
+    let body = format!("{BASE}&StatusCallbackEvent=participant-mute&Muted=maybe");
+    let headers = signed(&verifier, url, body.as_bytes());
+    let err = events::receive(&verifier, url, &headers, body.as_bytes()).unwrap_err();
+    assert!(matches!(err, ReceiveError::Event(_)), "{err:?}");
+    assert_eq!(err.status(), 400);
+    assert_eq!(
+        err.to_string(),
+        "not a conference event: invalid value 'maybe' for Muted: expected true or false"
+    );
+    // A GET with an empty query, signed: not an event either.
+    let headers = signed(&verifier, url, b"");
+    let err = events::receive(&verifier, url, &headers, b"").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "not a conference event: missing field `AccountSid`"
+    );
+}
