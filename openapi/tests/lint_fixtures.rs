@@ -785,3 +785,113 @@ fn schemas_the_generator_cannot_read() {
         );
     }
 }
+
+/// The minimal spec with a webhook (`x-webhooks`, D26), with one edit
+/// (`from` must be there).
+fn webhooks_with(from: &str, to: &str) -> String {
+    let base = std::fs::read_to_string(fixture_path("valid_webhooks.yaml")).unwrap();
+    assert!(base.contains(from), "{from:?}");
+    base.replacen(from, to, 1)
+}
+
+/// A spec with a webhook lints clean, and the generator makes its event
+/// type; a webhook's form body may keep unknown fields
+/// (`additionalProperties`), which a path's form body may not.
+#[test]
+fn a_minimal_spec_with_webhooks_is_clean() {
+    let spec = lint_fixture("valid_webhooks.yaml").expect("the minimal webhook spec is valid");
+    assert!(spec.tree.get("x-webhooks").is_some());
+    let code = participants_openapi::generate(&spec).expect("it generates");
+    assert!(code.contains("pub struct Event "), "no Event type");
+    let extra =
+        "    Update:\n      type: object\n      additionalProperties:\n        type: string\n";
+    let path_extra = webhooks_with("    Update:\n      type: object\n", extra);
+    expect_text(
+        &path_extra,
+        &[
+            "80:9: POST /Participants/{CallSid}.json: a form body cannot take arbitrary extra fields (`additionalProperties`): keep it flat",
+        ],
+    );
+    // Closed explicitly, a path's form body is fine.
+    let closed = "    Update:\n      type: object\n      additionalProperties: false\n";
+    let closed = webhooks_with("    Update:\n      type: object\n", closed);
+    if let Err(e) = lint("x.yaml", closed.as_bytes(), None) {
+        panic!("{e}");
+    }
+}
+
+#[test]
+fn webhook_without_operation_id() {
+    expect(
+        "webhook_without_operation_id.yaml",
+        &[
+            "58:5: webhook participantEvent (POST) has no `operationId`; the generator names methods after it",
+        ],
+    );
+}
+
+/// Webhooks share the operation ids' namespace with the paths (and with
+/// each other).
+#[test]
+fn webhook_operation_id_duplicates() {
+    expect(
+        "webhook_duplicate_operation_id.yaml",
+        &[
+            "59:20: duplicate operationId `retrieve_participant` (first used at line 8)",
+            "83:20: duplicate operationId `kick_participant` (first used at line 77)",
+        ],
+    );
+}
+
+/// A webhook's form body is a flat object, as a path's is (only unknown
+/// fields are allowed to it).
+#[test]
+fn webhook_form_bodies_are_flat_objects() {
+    expect(
+        "webhook_form_bodies.yaml",
+        &[
+            "82:15: webhook stringEvent (POST): a form body must be `type: object`",
+            "99:17: webhook nestedEvent (POST): form field `Participant` is object; form bodies must be flat scalars (string, boolean, integer, number)",
+            "101:17: webhook nestedEvent (POST): form field `CallSids` is array; form bodies must be flat scalars (string, boolean, integer, number)",
+        ],
+    );
+}
+
+/// The provenance rules reach into webhooks: a property of a webhook's
+/// inline schema needs `x-sources`, and its `x-sources` and `x-decision`
+/// must be rows of RECONCILIATION.md.
+#[test]
+fn webhook_properties_need_sources() {
+    let name = "webhook_property_without_sources.yaml";
+    let text = std::fs::read_to_string(fixture_path(name)).unwrap();
+    let file = format!("openapi/tests/fixtures/{name}");
+    let report = lint(&file, text.as_bytes(), Some(RECONCILIATION)).unwrap_err();
+    assert_eq!(
+        report.headlines(),
+        [format!(
+            "{file}:75:17: property `Muted` has no `x-sources`: name the documents that describe it (the sources in RECONCILIATION.md)"
+        )]
+    );
+    if let Err(e) = lint_fixture(name) {
+        panic!("{e}");
+    }
+    let sourced = text.replacen(
+        "                Muted:\n                  type: boolean\n",
+        "                Muted:\n                  type: boolean\n                  x-sources: [UP-TW]\n",
+        1,
+    );
+    expect_provenance(&sourced, &[]);
+    expect_provenance(
+        &sourced
+            .replacen("    x-decision: D1\n", "    x-decision: D9\n", 1)
+            .replacen(
+                "      operationId: participant_event\n      x-sources: [S001]\n",
+                "      operationId: participant_event\n      x-sources: [TW-CONF]\n",
+                1,
+            ),
+        &[
+            "60:17: `x-decision: \"D9\"` is not a row of RECONCILIATION.md",
+            "63:19: unknown source \"TW-CONF\"; RECONCILIATION.md lists S001, UP-TW",
+        ],
+    );
+}
