@@ -99,6 +99,8 @@ enum Problem {
     Pattern(String),
     #[error("unknown extension `{0}`; the spec uses only x-sources and x-decision")]
     Extension(String),
+    #[error("`{WEBHOOKS}` must be a mapping of webhook names to path items, found {0}")]
+    WebhooksNotAMapping(Value),
     #[error(
         "{0} `{1}` has no `x-sources`: name the documents that describe it (the sources in RECONCILIATION.md)"
     )]
@@ -270,6 +272,9 @@ fn lint_inner(file: &str, bytes: &[u8], reconciliation: Option<&str>) -> Result<
         &tree,
         &mut sink,
     );
+    if let Some(webhooks) = tree.get(WEBHOOKS) {
+        check_webhooks_model(webhooks, &mut sink);
+    }
     sink.finish()?;
     Ok(Spec {
         file: file.to_string(),
@@ -277,6 +282,31 @@ fn lint_inner(file: &str, bytes: &[u8], reconciliation: Option<&str>) -> Result<
         tree,
         openapi,
     })
+}
+
+/// The webhooks as the typed model reads path items (its 3.0 document has
+/// no webhooks, so it skips `x-webhooks` whole): each must be a valid path
+/// item that loses no key, as each of `paths` must, or a typo such as
+/// `requsetBody` would silently leave the webhook's body unchecked.
+fn check_webhooks_model(webhooks: &Node, sink: &mut Sink) {
+    let items = webhooks.entries().iter();
+    for (name, item) in items.filter(|(k, _)| !k.name.starts_with("x-")) {
+        let json = item.to_json();
+        match serde_path_to_error::deserialize::<_, openapiv3::PathItem>(json.clone()) {
+            Ok(read) => {
+                let read = serde_json::to_value(&read).unwrap_or_default();
+                check_nothing_dropped(&json, &read, item, sink);
+            }
+            Err(e) => {
+                let (node, path) = locate(item, e.path());
+                let at = match path.as_str() {
+                    "." => format!("{WEBHOOKS}.{}", name.name),
+                    path => format!("{WEBHOOKS}.{}.{path}", name.name),
+                };
+                sink.push(node.pos, Problem::Model(at, e.inner().to_string()));
+            }
+        }
+    }
 }
 
 /// The 1-based position of a byte offset in `text`.
@@ -388,8 +418,10 @@ fn mappings<'a>(node: &'a Node, role: Role<'a>, out: &mut Vec<(Role<'a>, &'a Nod
         Role::Example | Role::Unchecked => {}
         Role::Names(under, elements) => {
             for (key, value) in node.entries() {
-                // The `x-` keys of paths and responses are extensions, not names.
-                if !(matches!(under, "paths" | "responses") && key.name.starts_with("x-")) {
+                // The `x-` keys of paths, webhooks and responses are
+                // extensions, not names.
+                let keywords = matches!(under, "paths" | "responses" | WEBHOOKS);
+                if !(keywords && key.name.starts_with("x-")) {
                     mappings(value, elements.role(), out);
                 }
             }
@@ -451,7 +483,7 @@ fn check_mapping(
             check_extensions(&entries.cloned().collect::<Vec<_>>(), sink)
         }
         Role::Object | Role::Parameter | Role::Example => check_extensions(node.entries(), sink),
-        Role::Names("paths" | "responses", _) => check_extensions(node.entries(), sink),
+        Role::Names("paths" | "responses" | WEBHOOKS, _) => check_extensions(node.entries(), sink),
         Role::Names(..) | Role::Unchecked => {}
     }
     let Some((sources, decisions)) = rows else {
@@ -557,9 +589,15 @@ fn first_cells(markdown: &str, section: &str) -> BTreeSet<String> {
 fn check_operations(tree: &Node, sink: &mut Sink) {
     let mut ids: HashMap<&str, Pos> = HashMap::new();
     let paths = tree.get("paths").map(Node::entries).unwrap_or_default();
-    let webhooks = tree.get(WEBHOOKS).map(Node::entries).unwrap_or_default();
+    let webhooks = tree.get(WEBHOOKS);
+    if let Some(w) = webhooks.filter(|w| !matches!(w.kind, Kind::Map(_))) {
+        sink.push(w.pos, Problem::WebhooksNotAMapping(w.to_json()));
+    }
+    let webhooks = webhooks.map(Node::entries).unwrap_or_default();
     let items = paths.iter().map(|p| (p, false));
-    for ((path_key, item), webhook) in items.chain(webhooks.iter().map(|w| (w, true))) {
+    let items = items.chain(webhooks.iter().map(|w| (w, true)));
+    // An `x-` key of either is an extension (checked as one), not an item.
+    for ((path_key, item), webhook) in items.filter(|((k, _), _)| !k.name.starts_with("x-")) {
         if item.get("$ref").is_some() {
             sink.push(item.pos, Problem::PathItemRef);
         }

@@ -895,3 +895,79 @@ fn webhook_properties_need_sources() {
         ],
     );
 }
+
+/// `x-webhooks` is allowed at the root only; inside it, as everywhere,
+/// only the provenance extensions.
+#[test]
+fn webhook_extensions() {
+    let unknown = "unknown extension `{}`; the spec uses only x-sources and x-decision";
+    let want: Vec<String> = [
+        ("5:3", "x-webhooks"),
+        ("29:5", "x-webhooks"),
+        ("59:3", "x-generated"),
+        ("61:5", "x-owner"),
+        ("63:7", "x-internal"),
+        ("92:7", "x-webhooks"),
+    ]
+    .iter()
+    .map(|(at, key)| format!("{at}: {}", unknown.replace("{}", key)))
+    .collect();
+    let want: Vec<&str> = want.iter().map(String::as_str).collect();
+    expect("webhook_extensions.yaml", &want);
+}
+
+/// What the lint finds in paths' operations it finds in webhooks' too: a
+/// key the OpenAPI model would drop, a value of the wrong type, a missing
+/// `responses`; and `x-webhooks` must be a mapping.
+#[test]
+fn webhooks_are_read_as_path_items() {
+    let typo = webhooks_with(
+        "      requestBody:\n        required: true\n",
+        "      requsetBody:\n        required: true\n",
+    );
+    expect_text(
+        &typo,
+        &[
+            "60:7: unknown key `requsetBody`: the generator's OpenAPI 3.0 model does not read it here (a typo, or a sibling of `$ref`?)",
+        ],
+    );
+    let summary = webhooks_with(
+        "      operationId: participant_event\n",
+        "      operationId: participant_event\n      summary: [a, b]\n",
+    );
+    expect_text(
+        &summary,
+        &[
+            "60:16: not a valid OpenAPI 3.0 document at `x-webhooks.participantEvent.post.summary`: invalid type: sequence, expected a string",
+        ],
+    );
+    let no_responses = webhooks_with(
+        "      responses:\n        \"200\":\n          description: The application took the event.\n",
+        "",
+    );
+    expect_text(
+        &no_responses,
+        &["58:5: webhook participantEvent (POST) has no `responses`"],
+    );
+    let scalar = webhooks_with(
+        "x-webhooks:\n  participantEvent:\n",
+        "x-webhooks: 3\nx-unused:\n  participantEvent:\n",
+    );
+    expect_text(
+        &scalar,
+        &[
+            "56:13: `x-webhooks` must be a mapping of webhook names to path items, found 3",
+            "57:1: unknown extension `x-unused`; the spec uses only x-sources and x-decision",
+        ],
+    );
+    // An `x-` key under `x-webhooks` is an extension, not a webhook: not
+    // linted as one (no "webhook x-foo has no operationId").
+    let mapping = webhooks_with(
+        "x-webhooks:\n",
+        "x-webhooks:\n  x-foo:\n    post:\n      responses: {}\n",
+    );
+    expect_text(
+        &mapping,
+        &["57:3: unknown extension `x-foo`; the spec uses only x-sources and x-decision"],
+    );
+}
