@@ -3,9 +3,10 @@
 //! the demo participants' `call_sids`, so any tool can drive it.
 //!
 //! Usage: `signalwire-participants-fake [--addr 127.0.0.1:PORT]
-//! [--status-callback URL]`; with a status callback (an http URL on
-//! loopback), the demo conference's events are POSTed there, signed with
-//! the demo line's `signing_key`
+//! [--status-callback URL] [--participants N]`; with a status callback (an
+//! http URL on loopback), the demo conference's events are POSTed there,
+//! signed with the demo line's `signing_key`; with `--participants`, the
+//! demo conference has N participants (`Fake::with_participants`)
 //! (`cargo xtask serve` runs this).
 
 use std::io::Write;
@@ -13,26 +14,29 @@ use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let usage =
-        "usage: signalwire-participants-fake [--addr 127.0.0.1:PORT] [--status-callback URL]";
-    let (mut addr, mut callback) = ("127.0.0.1:8080".to_string(), None);
+    let usage = "usage: signalwire-participants-fake [--addr 127.0.0.1:PORT] [--status-callback URL] [--participants N]";
+    let (mut addr, mut callback, mut participants) = ("127.0.0.1:8080".to_string(), None, None);
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         match (flag.as_str(), args.next()) {
             ("--addr", Some(value)) => addr = value,
             ("--status-callback", Some(value)) => callback = Some(value),
+            ("--participants", Some(value)) if value.parse::<usize>().is_ok() => {
+                participants = value.parse().ok();
+            }
             _ => {
                 eprintln!("{usage}");
                 return ExitCode::from(2);
             }
         }
     }
-    let fake = signalwire_participants_fake::Fake::demo();
-    if let Some(url) = &callback {
-        if let Err(e) = fake.subscribe_demo(url) {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
+    let fake = match participants {
+        Some(n) => signalwire_participants_fake::Fake::with_participants(n),
+        None => signalwire_participants_fake::Fake::demo(),
+    };
+    if let Some(Err(e)) = callback.as_deref().map(|url| fake.subscribe_demo(url)) {
+        eprintln!("{e}");
+        return ExitCode::from(2);
     }
     let server = match signalwire_participants_fake::start_with(&addr, fake).await {
         Ok(server) => server,

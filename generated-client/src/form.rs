@@ -87,7 +87,9 @@ pub fn decode<T: Schema>(bytes: &[u8], unknown: Unknown) -> Result<T, FormError>
                 reason: e.into_inner().to_string(),
             };
         };
-        let value = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+        let value = value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_string);
         // A patterned value is told the shapes the spec accepts; any other,
         // what its type said.
         let kind = Field::of_schema(T::NAME, &name).map(|f| f.kind);
@@ -163,9 +165,10 @@ pub fn read(
                     (Some(min), None) => format!("a number of at least {min}"),
                     _ => "a whole number".to_string(),
                 };
+                // Digits only (no sign, no `+`), and within i64: a longer
+                // number is out of every bound the spec can state.
                 let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
-                // Too many digits for an i64: a number past any bound.
-                let n = digits.then(|| value.parse::<i64>().unwrap_or(i64::MAX));
+                let n = value.parse::<i64>().ok().filter(|_| digits);
                 let n = n.filter(|n| *n >= min && max.is_none_or(|max| *n <= max));
                 Value::from(n.ok_or_else(|| invalid(format!("expected {range}")))?)
             }
