@@ -183,3 +183,36 @@ pub fn read(
     }
     Ok(fields)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_are_read_within_bounds_and_i64() {
+        let field = |_: &str| {
+            Some(Field {
+                kind: "integer",
+                ..Field::TEXT
+            })
+        };
+        assert_eq!(read(b"N=3", field).unwrap()["N"], 3);
+        for bad in ["N=99999999999999999999", "N=-1", "N=%2B1", "N=", "N=1e3"] {
+            let err = read(bad.as_bytes(), field).unwrap_err();
+            assert!(matches!(err, FormError::Invalid { .. }), "{bad}: {err}");
+        }
+        let bounded = |_: &str| {
+            Some(Field {
+                kind: "integer",
+                minimum: Some(1),
+                maximum: Some(1000),
+            })
+        };
+        assert!(read(b"N=1000", bounded).is_ok());
+        let err = read(b"N=1001", bounded).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid value '1001' for N: expected a number from 1 to 1000"
+        );
+    }
+}
