@@ -133,6 +133,13 @@ pub const OTHER_TOKEN: &str = "other-account-token";
 /// Its conference.
 pub const OTHER_CONFERENCE: &str = "CF00000000000000000000000000000002";
 
+/// The call id of the `i`-th participant [`Fake::with_participants`] seeds
+/// (from 4 on): a UUID, so that both the path's and the events' id patterns
+/// take it.
+pub fn seeded_call(i: usize) -> String {
+    format!("5eed0000-0000-4000-8000-{i:012x}")
+}
+
 /// A participant as the demo seeds it: in the conference, unmuted, not on
 /// hold, not coaching.
 fn seeded(call_sid: &str, label: &str) -> Participant {
@@ -194,6 +201,26 @@ impl Fake {
             accounts: Arc::new(Mutex::new(accounts)),
             events: events::Events::default(),
         }
+    }
+
+    /// The demo, with `n` participants in the demo conference: the four
+    /// demo participants first (the first `n` of them, when `n` is less),
+    /// then participants of call id [`seeded_call`]`(i)` and label
+    /// `participant-{i}` for `i` from 4, in the same state (unmuted, not on
+    /// hold, not coaching). For benchmarks and tests of whole-conference
+    /// actions.
+    pub fn with_participants(n: usize) -> Self {
+        let fake = Self::demo();
+        let more =
+            (DEMO_CALLS.len()..n).map(|i| seeded(&seeded_call(i), &format!("participant-{i}")));
+        let mut accounts = fake.accounts();
+        let conferences = accounts.get_mut(DEMO_ACCOUNT).map(|a| &mut a.conferences);
+        if let Some(c) = conferences.and_then(|c| c.get_mut(DEMO_CONFERENCE)) {
+            c.truncate(n);
+            c.extend(more);
+        }
+        drop(accounts);
+        fake
     }
 
     fn accounts(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Account>> {
