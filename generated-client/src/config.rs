@@ -10,8 +10,52 @@ use secrecy::ExposeSecret as _;
 use crate::Client;
 
 /// A secret (API token or auth token): never shown by `Debug`, wiped from
-/// memory when dropped.
-pub use secrecy::SecretString as Secret;
+/// memory when dropped. Made from a `String`, a `&str`, a `&String` (a token
+/// read from the environment, lent) or a [`secrecy::SecretString`].
+#[derive(Clone)]
+pub struct Secret(secrecy::SecretString);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret([REDACTED])")
+    }
+}
+
+impl secrecy::ExposeSecret<str> for Secret {
+    fn expose_secret(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl From<secrecy::SecretString> for Secret {
+    fn from(secret: secrecy::SecretString) -> Self {
+        Secret(secret)
+    }
+}
+
+impl From<String> for Secret {
+    fn from(secret: String) -> Self {
+        Secret(secret.into())
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(secret: &str) -> Self {
+        Secret(secret.into())
+    }
+}
+
+impl From<&String> for Secret {
+    fn from(secret: &String) -> Self {
+        Secret(secret.as_str().into())
+    }
+}
+
+impl From<Box<str>> for Secret {
+    fn from(secret: Box<str>) -> Self {
+        Secret(secret.into())
+    }
+}
 
 /// The default time allowed to open a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

@@ -192,8 +192,40 @@ fn no_secret_in_debug_output() {
     assert!(shown.contains("\"authorization\": Sensitive"), "{shown}");
     let config = ClientConfig::twilio("AC0123456789abcdef0123456789abcdef", TOKEN).unwrap();
     assert_no_secret(&format!("{config:?}"));
-    assert_eq!(
-        format!("{:?}", Secret::from(TOKEN)),
-        "SecretBox<str>([REDACTED])"
-    );
+    for secret in [
+        Secret::from(TOKEN),
+        Secret::from(TOKEN.to_string()),
+        Secret::from(&TOKEN.to_string()),
+    ] {
+        assert_eq!(format!("{secret:?}"), "Secret([REDACTED])");
+    }
+}
+
+/// A token read from the environment is a `String`: every constructor that
+/// takes a token takes it lent, as `&String`.
+#[test]
+fn every_constructor_takes_a_lent_string_token() {
+    let token: String = TOKEN.to_string();
+    let (space, project) = ("example", "b3877c40-da60-4998-90ad-b792e98472af");
+    let twilio = "AC0123456789abcdef0123456789abcdef";
+    let clients = [
+        Client::signalwire(space, project, &token).unwrap(),
+        Client::twilio(twilio, &token).unwrap(),
+        Client::with_base_url("http://127.0.0.1:9", project, &token).unwrap(),
+        ClientConfig::signalwire(space, project, &token)
+            .unwrap()
+            .build()
+            .unwrap(),
+        ClientConfig::twilio(twilio, &token)
+            .unwrap()
+            .build()
+            .unwrap(),
+        ClientConfig::with_base_url("http://127.0.0.1:9", project, &token)
+            .unwrap()
+            .build()
+            .unwrap(),
+    ];
+    assert_eq!(clients.len(), 6);
+    // The token is still the caller's, and the same token owned works too.
+    assert!(Client::twilio(twilio, token).is_ok());
 }
