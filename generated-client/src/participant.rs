@@ -105,6 +105,7 @@ impl ParticipantRef<'_> {
 
     /// Removes the participant from the conference (their call leaves it).
     /// Afterwards retrieving, updating or kicking it again answers 404.
+    /// A `DELETE`, with no body.
     pub async fn kick(&self) -> Result<(), Error> {
         self.client
             .kick_participant()
@@ -116,22 +117,60 @@ impl ParticipantRef<'_> {
         Ok(())
     }
 
-    /// Mutes the participant.
+    /// Mutes the participant: `Muted=true`.
     pub async fn mute(&self) -> Result<types::Participant, Error> {
         self.update(&UpdateParticipantRequest::mute()).await
     }
 
+    /// Unmutes the participant: `Muted=false`.
+    pub async fn unmute(&self) -> Result<types::Participant, Error> {
+        self.update(&UpdateParticipantRequest::unmute()).await
+    }
+
     /// Puts the participant on hold, playing `hold_url` (MP3, WAV, or a
-    /// cXML/TwiML document) to them.
+    /// cXML/TwiML document) to them: `Hold=true&HoldUrl=...`.
     pub async fn hold_with_music(&self, hold_url: &str) -> Result<types::Participant, Error> {
         self.update(&UpdateParticipantRequest::hold_with_music(hold_url)?)
             .await
     }
+
+    /// Brings the participant back from hold: `Hold=false`.
+    pub async fn unhold(&self) -> Result<types::Participant, Error> {
+        self.update(&UpdateParticipantRequest::unhold()).await
+    }
+
+    /// Plays `announce_url` (MP3, WAV, or a cXML/TwiML document) to the
+    /// participant: `AnnounceUrl=...`.
+    pub async fn announce(&self, announce_url: &str) -> Result<types::Participant, Error> {
+        self.update(&UpdateParticipantRequest::announce(announce_url)?)
+            .await
+    }
+
+    /// Makes the participant coach `call_sid_to_coach`, whom alone they are
+    /// heard by: `Muted=false&Coaching=true&CallSidToCoach=...`.
+    pub async fn coach(&self, call_sid_to_coach: &str) -> Result<types::Participant, Error> {
+        self.update(&UpdateParticipantRequest::coach(call_sid_to_coach)?)
+            .await
+    }
+
+    /// Makes the participant listen in on `call_sid_to_coach`, silent:
+    /// `Muted=true&Coaching=true&CallSidToCoach=...`.
+    pub async fn monitor(&self, call_sid_to_coach: &str) -> Result<types::Participant, Error> {
+        self.update(&UpdateParticipantRequest::monitor(call_sid_to_coach)?)
+            .await
+    }
+
+    /// Makes a coach join the conversation, heard by everyone:
+    /// `Muted=false&Coaching=false`.
+    pub async fn barge(&self) -> Result<types::Participant, Error> {
+        self.update(&UpdateParticipantRequest::barge()).await
+    }
 }
 
-/// The wire name of the field `hold_with_music` sets, for its refusal
-/// (a test checks that it is one of the spec's URL fields).
+/// The wire names of the URL fields the presets set, for their refusals
+/// (a test checks that each is one of the spec's URL fields).
 pub(crate) const HOLD_URL: &str = "HoldUrl";
+pub(crate) const ANNOUNCE_URL: &str = "AnnounceUrl";
 
 impl UpdateParticipantRequest {
     /// `Muted=true`.
@@ -142,12 +181,37 @@ impl UpdateParticipantRequest {
         }
     }
 
+    /// `Muted=false`.
+    pub fn unmute() -> Self {
+        UpdateParticipantRequest {
+            muted: Some(false),
+            ..Default::default()
+        }
+    }
+
     /// `Hold=true&HoldUrl=...`: on hold, hearing the music at `hold_url`,
     /// which must be an absolute http(s) URL.
     pub fn hold_with_music(hold_url: &str) -> Result<Self, Error> {
         Ok(UpdateParticipantRequest {
             hold: Some(true),
             hold_url: Some(parse_url(HOLD_URL, hold_url)?),
+            ..Default::default()
+        })
+    }
+
+    /// `Hold=false`: back from hold, in the conference again.
+    pub fn unhold() -> Self {
+        UpdateParticipantRequest {
+            hold: Some(false),
+            ..Default::default()
+        }
+    }
+
+    /// `AnnounceUrl=...`: plays `announce_url`, which must be an absolute
+    /// http(s) URL, to the participant.
+    pub fn announce(announce_url: &str) -> Result<Self, Error> {
+        Ok(UpdateParticipantRequest {
+            announce_url: Some(parse_url(ANNOUNCE_URL, announce_url)?),
             ..Default::default()
         })
     }
@@ -192,17 +256,22 @@ impl UpdateParticipantRequest {
 
 #[cfg(test)]
 mod tests {
+    use super::{ANNOUNCE_URL, HOLD_URL, UpdateParticipantRequest as Update};
+
     #[test]
-    fn hold_with_music_names_a_url_field_of_the_spec() {
-        let kind = crate::spec_facts::FORM_FIELDS
-            .iter()
-            .find(|(op, field, _)| *op == "update_participant" && *field == super::HOLD_URL)
-            .map(|(.., kind)| *kind);
-        assert_eq!(kind, Some("uri"));
-        let err = super::UpdateParticipantRequest::hold_with_music("hold.mp3").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "invalid HoldUrl: `hold.mp3` is not an absolute URL (relative URL without a base)"
-        );
+    fn the_url_presets_name_url_fields_of_the_spec() {
+        for (field, refused) in [
+            (HOLD_URL, Update::hold_with_music("hold.mp3")),
+            (ANNOUNCE_URL, Update::announce("hello.mp3")),
+        ] {
+            let kind = crate::spec_facts::FORM_FIELDS
+                .iter()
+                .find(|(op, name, _)| *op == "update_participant" && *name == field)
+                .map(|(.., kind)| *kind);
+            assert_eq!(kind, Some("uri"), "{field}");
+            let err = refused.unwrap_err().to_string();
+            assert!(err.starts_with(&format!("invalid {field}: `")), "{err}");
+            assert!(err.ends_with("is not an absolute URL (relative URL without a base)"));
+        }
     }
 }

@@ -10,7 +10,8 @@
 //! - `spec_decides`: what the spec decides for the hand-written layer;
 //! - `e2e`: the client and raw requests against the fake server;
 //! - `events`: the fake's conference events, taken by an axum app;
-//! - `fuzz_replay`: every kept fuzz input, on stable.
+//! - `fuzz_replay`: every kept fuzz input, on stable;
+//! - `verbs`: every verb both ways, against the fake.
 
 mod e2e;
 mod events;
@@ -21,4 +22,5 @@ mod retries;
 mod servers;
 mod shapes;
 mod spec_decides;
+mod verbs;
 mod wire;

@@ -86,6 +86,77 @@ async fn mute_sends_exactly_one_field() {
     assert_eq!(req.body_text(), "Muted=true");
 }
 
+/// Each verb's exact form, sent by the participant's method and by the
+/// request preset alike.
+#[tokio::test]
+async fn every_verb_sends_its_form_both_ways() {
+    let mut rec = recorder();
+    let client = client(&rec);
+    let p = client.participant(CONFERENCE, CALL).unwrap();
+    let coached = "CA0123456789abcdef0123456789abcdef";
+    let forms = [
+        ("mute", "", "Muted=true".to_string()),
+        ("unmute", "", "Muted=false".to_string()),
+        (
+            "hold_with_music",
+            "https://example.com/hold.mp3",
+            "Hold=true&HoldUrl=https%3A%2F%2Fexample.com%2Fhold.mp3".to_string(),
+        ),
+        ("unhold", "", "Hold=false".to_string()),
+        (
+            "announce",
+            "https://example.com/hi.mp3?v=1",
+            "AnnounceUrl=https%3A%2F%2Fexample.com%2Fhi.mp3%3Fv%3D1".to_string(),
+        ),
+        (
+            "coach",
+            coached,
+            format!("CallSidToCoach={coached}&Coaching=true&Muted=false"),
+        ),
+        (
+            "monitor",
+            coached,
+            format!("CallSidToCoach={coached}&Coaching=true&Muted=true"),
+        ),
+        ("barge", "", "Coaching=false&Muted=false".to_string()),
+    ];
+    assert_eq!(forms.clone().map(|(name, ..)| name), crate::verbs::VERBS);
+    for (name, arg, form) in forms {
+        rec.respond_json(200, &mute_answer());
+        crate::verbs::verb(&p, name, arg).await.unwrap();
+        let by_method = rec.next_request();
+        rec.respond_json(200, &mute_answer());
+        p.update(&crate::verbs::preset(name, arg).unwrap())
+            .await
+            .unwrap();
+        let by_preset = rec.next_request();
+        for req in [by_method, by_preset] {
+            assert_eq!(
+                (req.method.as_str(), req.target.as_str()),
+                ("POST", participant_path(CALL).as_str()),
+                "{name}"
+            );
+            assert_eq!(req.body_text(), form, "{name}");
+        }
+    }
+    // Refused before sending, both ways: a relative URL, a call that is no id.
+    for (name, arg) in [("announce", "hi.mp3"), ("coach", "nobody"), ("monitor", "")] {
+        let err = crate::verbs::verb(&p, name, arg).await.unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidArgument { .. }),
+            "{name}: {err}"
+        );
+        assert!(crate::verbs::preset(name, arg).is_err(), "{name}");
+    }
+    assert_nothing_was_sent(&mut rec, &client).await;
+    // And kick: a DELETE without a body.
+    rec.respond_empty(204);
+    p.kick().await.unwrap();
+    let req = rec.next_request();
+    assert_eq!((req.method.as_str(), req.body.len()), ("DELETE", 0));
+    assert_eq!(req.header("content-type"), None);
+}
+
 #[tokio::test]
 async fn retrieve_is_a_get_without_a_body() {
     let mut rec = recorder();
