@@ -80,6 +80,7 @@ pub struct ClientState {
     pub(crate) account_sid: String,
     pub(crate) http: reqwest::Client,
     pub(crate) retries: Option<Retries>,
+    pub(crate) max_response_bytes: usize,
 }
 
 /// How a client retries (see [`ClientConfig::retries`]): at most `attempts`
@@ -157,9 +158,18 @@ pub struct ClientConfig {
     timeout: Duration,
     user_agent: String,
     retries: Option<Retries>,
+    max_response_bytes: usize,
 }
 
 impl ClientConfig {
+    /// The default of [`max_response_bytes`](Self::max_response_bytes): 8 MiB.
+    /// A page of 1,000 participants, the most a page holds, is about 580 KiB
+    /// (a participant is about 590 bytes of JSON; a test measures one from
+    /// the fake), so the default leaves room more than ten times over for
+    /// long labels, URLs and fields a provider adds, while no server can
+    /// make one call hold more than 8 MiB.
+    pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 << 20;
+
     /// A SignalWire space: `space` is the `NAME` of `NAME.signalwire.com`
     /// (the full host is accepted too); the project id is the user name and
     /// the API token (with the Voice scope) the password.
@@ -253,6 +263,7 @@ impl ClientConfig {
             timeout: DEFAULT_TIMEOUT,
             user_agent: USER_AGENT.to_string(),
             retries: None,
+            max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
         })
     }
 
@@ -274,18 +285,27 @@ impl ClientConfig {
         self
     }
 
+    /// The largest answer body a call reads, success or error (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`](Self::DEFAULT_MAX_RESPONSE_BYTES), 8 MiB).
+    /// A larger answer fails with
+    /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge), and the
+    /// rest of it is not read: at once when its `Content-Length` says so,
+    /// else as soon as the body read passes the limit.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Turns retries on (they are off by default): a call is tried at most
     /// `attempts` times, and no retry starts once `budget` has gone by since
-    /// the first try. Retried: the answers 429, 502, 503 and 504, and a
-    /// connection that could not be made (nothing was sent). Never retried:
-    /// any other answer (a 4xx other than 429 in particular), and a failure
-    /// after the request was sent. The wait is what the answer's
-    /// `Retry-After` says (seconds or an HTTP date; if it ends past the
+    /// the first try. What is retried, and what each operation does on a
+    /// retry, is the crate documentation's table ("Retries"): exactly the
+    /// failures [`Error::is_retryable`](crate::Error::is_retryable) calls
+    /// retryable. The wait is what the answer's `Retry-After` says (seconds or an HTTP date; if it ends past the
     /// budget, the call gives up and returns that answer), or else an
     /// exponential backoff from 100 ms (at most 5 s), with jitter. A call
     /// lasts at most `budget` plus the time of its last try (at most
-    /// [`timeout`](Self::timeout)). What each operation does on a retry is
-    /// in the crate documentation ("Retries").
+    /// [`timeout`](Self::timeout)).
     ///
     /// ```
     /// use std::time::Duration;
@@ -329,6 +349,7 @@ impl ClientConfig {
             account_sid: self.username,
             http: http.clone(),
             retries: self.retries,
+            max_response_bytes: self.max_response_bytes,
         };
         Ok(Client::new_with_client(&self.base_url, http, state))
     }

@@ -1,7 +1,9 @@
 //! One error type for every call: progenitor's errors, turned into what a
 //! caller acts on (which argument, which provider code, retry or not).
 
-use crate::hooks::{RedirectedRequest, Refusal};
+use std::time::Duration;
+
+use crate::hooks::{RedirectedRequest, Refusal, TooLarge, retry_after};
 use crate::{UrlError, spec_facts, types};
 
 /// A generated type the spec restricts with a `pattern` (the ids): the
@@ -38,6 +40,70 @@ pub(crate) fn parse_url<T: std::str::FromStr<Err = UrlError>>(
 /// provider's JSON error object (an HTML page from a proxy, say), after
 /// wrapping the text into one.
 pub(crate) const PLAIN_TEXT_MARKER: &str = "x-signalwire-participants-plain-text";
+
+/// The header the client adds to an error answer that the retry policy
+/// retries for the operation that got it (so that `is_retryable` agrees).
+pub(crate) const RETRYABLE_MARKER: &str = "x-signalwire-participants-retryable";
+
+/// How one try failed, as the retry policy sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// An answer with this status (a success is never retried).
+    Status(u16),
+    /// No connection could be made: nothing was sent.
+    Unsent,
+    /// Sent, and no whole answer came back: a timeout, a connection reset
+    /// or cut mid-answer. The server may have acted on it.
+    Lost,
+    /// Anything else (a request that could not be built...).
+    Other,
+}
+
+impl Failure {
+    /// What a failed exchange was.
+    pub(crate) fn of(e: &reqwest::Error) -> Self {
+        if e.is_connect() {
+            Failure::Unsent
+        } else if e.is_timeout() || e.is_request() || e.is_body() || e.is_decode() {
+            // reqwest reports a body read that failed (cut short, timed
+            // out) as a decoding error: this client has no decoder.
+            Failure::Lost
+        } else {
+            Failure::Other
+        }
+    }
+
+    /// The one retry policy (the README's retry table, which a test reads):
+    /// whether a try that failed so may be made again. A 429 was not
+    /// processed (Twilio's error 20429) and `Unsent` sent nothing, so any
+    /// operation may repeat them. 408, 500, 502, 503, 504 (Twilio's retry
+    /// guidance, D31) and `Lost` may have been applied: only an operation
+    /// that is safe to repeat is tried again.
+    pub(crate) fn retryable(self, idempotent: bool) -> bool {
+        match self {
+            Failure::Status(429) | Failure::Unsent => true,
+            Failure::Status(408 | 500 | 502 | 503 | 504) | Failure::Lost => idempotent,
+            Failure::Status(_) | Failure::Other => false,
+        }
+    }
+
+    /// Whether the server may have acted on the try (a 5xx may come from a
+    /// proxy after the service did; a 408 or 429 was never processed).
+    pub(crate) fn maybe_applied(self) -> bool {
+        matches!(self, Failure::Status(500 | 502 | 503 | 504) | Failure::Lost)
+    }
+}
+
+/// The operations that must not be repeated after a try that may have been
+/// applied (a create would make a second participant). None yet: reads, an
+/// update (it sets values) and a kick (a 404 after a 5xx is its success)
+/// are all safe to repeat. A test makes every new POST decide.
+const NOT_IDEMPOTENT: &[&str] = &[];
+
+/// Whether the operation is safe to repeat (see [`NOT_IDEMPOTENT`]).
+pub(crate) fn idempotent(operation_id: &str) -> bool {
+    !NOT_IDEMPOTENT.contains(&operation_id)
+}
 
 /// How much of a non-JSON body an error keeps.
 const BODY_PREVIEW: usize = 512;
@@ -105,6 +171,21 @@ pub enum Error {
         /// The HTTP status.
         status: u16,
     },
+    /// The answer's body is larger than the client reads
+    /// ([`ClientConfig::max_response_bytes`](crate::ClientConfig::max_response_bytes)):
+    /// the rest of it was not read. Never retried.
+    #[error(
+        "the answer (HTTP {status}) is larger than the limit of {limit} bytes{}; the rest was not read (see ClientConfig::max_response_bytes)",
+        .content_length.map(|n| format!(": it declares {n}")).unwrap_or_default()
+    )]
+    ResponseTooLarge {
+        /// The HTTP status of the answer.
+        status: u16,
+        /// The limit, in bytes.
+        limit: usize,
+        /// The answer's `Content-Length`, when it had one.
+        content_length: Option<u64>,
+    },
 }
 
 /// An error answer from the server.
@@ -130,29 +211,50 @@ pub struct ApiError {
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
     /// Whether the body was plain text (or HTML) rather than the provider's JSON.
     pub plain_text: bool,
-    /// progenitor's verdict on the status (408, 429, 502, 503, 504).
+    /// The retry policy's verdict for this answer to this operation.
     retryable: bool,
+    /// The wait the answer's `Retry-After` asked for, from when it came.
+    retry_after: Option<Duration>,
 }
 
 impl ApiError {
-    /// Whether asking again later may succeed: 408, 429, 502, 503 and 504.
+    /// Whether the retries retry this answer (the crate documentation's
+    /// "Retries" table): 408, 429, 500, 502, 503 and 504.
     pub fn is_retryable(&self) -> bool {
         self.retryable
+    }
+
+    /// The wait a retryable answer's `Retry-After` asks for (seconds, or an
+    /// HTTP date), counted from when the answer came.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after.filter(|_| self.retryable)
     }
 }
 
 impl Error {
-    /// Whether the same call may succeed if tried again later: 408, 429,
-    /// 502, 503 and 504 answers, and connection failures, timeouts and
-    /// bodies cut short. Every operation sets state or reads it, so
-    /// repeating one is safe.
+    /// Whether the retries retry this failure (the crate documentation's
+    /// "Retries" table): 408, 429, 500, 502, 503 and 504 answers, no
+    /// connection, a timeout, a connection reset or cut mid-answer. Every
+    /// operation here is safe to repeat.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => e.is_retryable(),
-            // progenitor's verdict for a failed exchange, extended to a body
-            // cut short: the same request can simply be made again.
-            Error::Transport(_) => true,
+            // Every operation here is safe to repeat. A transport error does
+            // not say which operation it was; one that is not (a create)
+            // will need its verdict carried, as the answers' is.
+            Error::Transport(e) => Failure::of(e).retryable(true),
             _ => false,
+        }
+    }
+
+    /// How long the server asked to wait before trying again: the
+    /// `Retry-After` of a retryable answer (a 429 or 503), in seconds or as
+    /// an HTTP date, counted from when the answer came. `None` for any
+    /// other error, or an answer without the header.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(e) => e.retry_after(),
+            _ => None,
         }
     }
 
@@ -160,7 +262,9 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::UnexpectedStatus { status } | Error::Redirect { status, .. } => Some(*status),
+            Error::UnexpectedStatus { status }
+            | Error::Redirect { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport(e) => e.status().map(|s| s.as_u16()),
             Error::InvalidArgument { .. }
             | Error::InvalidResponse { .. }
@@ -242,7 +346,6 @@ impl From<UrlError> for Error {
 impl From<progenitor_client::Error<types::Error>> for Error {
     fn from(e: progenitor_client::Error<types::Error>) -> Self {
         use progenitor_client::Error as E;
-        let retryable = e.is_retryable();
         match e {
             E::InvalidRequest(text) => Error::builder_refusal(&text).unwrap_or(
                 // A body built with the generated builder's setters: its own words.
@@ -261,6 +364,8 @@ impl From<progenitor_client::Error<types::Error>> for Error {
             E::ErrorResponse(rv) => {
                 let status = rv.status().as_u16();
                 let plain_text = rv.headers().contains_key(PLAIN_TEXT_MARKER);
+                let retryable = rv.headers().contains_key(RETRYABLE_MARKER);
+                let retry_after = retry_after(rv.headers());
                 let body = rv.into_inner();
                 Error::Api(Box::new(ApiError {
                     status,
@@ -270,6 +375,7 @@ impl From<progenitor_client::Error<types::Error>> for Error {
                     details: body.details,
                     plain_text,
                     retryable,
+                    retry_after,
                 }))
             }
             E::InvalidResponsePayload(bytes, e) => Error::InvalidResponse {
@@ -297,9 +403,101 @@ impl From<progenitor_client::Error<types::Error>> for Error {
                     reason,
                 }
             }
+            E::UnexpectedResponse(r) if r.extensions().get::<TooLarge>().is_some() => {
+                let too_large = r.extensions().get::<TooLarge>().cloned();
+                let TooLarge {
+                    status,
+                    limit,
+                    content_length,
+                } = too_large.unwrap_or_default();
+                Error::ResponseTooLarge {
+                    status,
+                    limit,
+                    content_length,
+                }
+            }
             E::UnexpectedResponse(r) => Error::UnexpectedStatus {
                 status: r.status().as_u16(),
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Failure, NOT_IDEMPOTENT, idempotent};
+
+    /// The README's retry table, row by row, is the policy: for every
+    /// status from 400 to 599 (a status no row lists is "any other
+    /// answer"), for no connection and for a lost answer, for an operation
+    /// safe to repeat and one that is not.
+    #[test]
+    fn the_readme_retry_table_is_the_policy() {
+        let readme = include_str!("../README.md");
+        let section = readme
+            .split("\n## Retries\n")
+            .nth(1)
+            .expect("a Retries section");
+        let section = section.split("\n## ").next().unwrap_or_default();
+        let (mut listed, mut other, mut kinds) = (Vec::new(), None, 0);
+        for line in section.lines().filter(|l| l.starts_with("| ")) {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            if cells.len() != 6 || cells[1] == "what failed" {
+                continue;
+            }
+            let verdict = (cells[2].starts_with("yes"), cells[3].starts_with("yes"));
+            let mut failures: Vec<Failure> = cells[1]
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|n| n.len() == 3)
+                .map(|n| Failure::Status(n.parse().unwrap()))
+                .collect();
+            listed.extend(failures.clone());
+            for (words, failure) in [
+                ("no connection", Failure::Unsent),
+                ("timeout", Failure::Lost),
+            ] {
+                if cells[1].contains(words) {
+                    failures.push(failure);
+                    kinds += 1;
+                }
+            }
+            if cells[1].starts_with("any other answer") {
+                other = Some(verdict);
+            }
+            for f in failures {
+                assert_eq!((f.retryable(true), f.retryable(false)), verdict, "{line}");
+            }
+        }
+        let other = other.expect("an `any other answer` row");
+        assert_eq!(kinds, 2, "rows for no connection and for a timeout");
+        for status in 400..=599 {
+            let f = Failure::Status(status);
+            if !listed.contains(&f) {
+                assert_eq!((f.retryable(true), f.retryable(false)), other, "{status}");
+            }
+        }
+    }
+
+    /// A POST may create: each one the spec adds must be decided here
+    /// (listed in `NOT_IDEMPOTENT`, or known to be safe to repeat).
+    #[test]
+    fn every_operation_is_decided_safe_to_repeat_or_not() {
+        for (id, method, _) in crate::spec_facts::OPERATIONS {
+            let decided =
+                NOT_IDEMPOTENT.contains(id) || *method != "POST" || *id == "update_participant";
+            assert!(
+                decided,
+                "decide whether {id} is safe to repeat (NOT_IDEMPOTENT)"
+            );
+            assert_eq!(idempotent(id), !NOT_IDEMPOTENT.contains(id));
+        }
+        for id in NOT_IDEMPOTENT {
+            assert!(
+                crate::spec_facts::OPERATIONS
+                    .iter()
+                    .any(|(op, ..)| op == id),
+                "{id}"
+            );
         }
     }
 }

@@ -12,8 +12,13 @@
 //! - Requests go out through the HTTP client `ClientConfig::build` made,
 //!   which never follows a redirect; a 3xx answer is tagged with the
 //!   request's method so that the error can say whether an update was lost.
+//! - Every answer is read here, whole, up to `ClientConfig::max_response_bytes`:
+//!   a larger one is not read further and ends the call with a [`TooLarge`]
+//!   the error type reads (carried like a refusal).
 //! - Retries, when turned on (`ClientConfig::retries`): the generator has
-//!   none; and, with the `tracing` feature, one span per call.
+//!   none. What is retried is `error::Failure::retryable`, the one policy
+//!   `Error::is_retryable` states too; and, with the `tracing` feature, one
+//!   span per call.
 //! - An error answer whose body is not the provider's JSON error object (an
 //!   HTML 502 from a proxy, a truncated body) is wrapped into one, keeping the
 //!   status and the text, so it becomes a typed, retryable-aware error
@@ -24,9 +29,11 @@ use std::time::{Duration, Instant, SystemTime};
 use backon::BackoffBuilder as _;
 use progenitor_client::{ClientHooks, Error, OperationInfo};
 use reqwest::StatusCode;
-use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use reqwest::header::{
+    CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER,
+};
 
-use crate::error::{PLAIN_TEXT_MARKER, preview};
+use crate::error::{Failure, PLAIN_TEXT_MARKER, RETRYABLE_MARKER, idempotent, preview};
 use crate::{Client, ClientState, Retries, types};
 
 impl ClientHooks<ClientState> for Client {
@@ -48,10 +55,7 @@ impl ClientHooks<ClientState> for Client {
         // the generated code hands over as unexpected.
         let body = request.body().and_then(reqwest::Body::as_bytes);
         if let Some(refusal) = body.and_then(check_form) {
-            let mut refused = http::Response::new(Vec::new());
-            *refused.status_mut() = REFUSED;
-            refused.extensions_mut().insert(refusal);
-            return Ok(reqwest::Response::from(refused));
+            return Ok(reqwest::Response::from(refused(refusal)));
         }
         #[cfg(feature = "tracing")]
         {
@@ -78,79 +82,87 @@ impl ClientHooks<ClientState> for Client {
 }
 
 impl Client {
-    /// One call: the request, tried as often as the retry settings allow,
-    /// and the answer made into what the generated code can read.
+    /// One call: the request, tried as often as the retry settings and the
+    /// retry policy allow, its answer read whole (within the size limit) and
+    /// made into what the generated code can read.
     async fn call(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let method = request.method().clone();
-        // Whether an earlier attempt was answered 502, 503 or 504 (it may
-        // have been applied; a 429 never is).
-        let (mut response, maybe_applied) = match self.inner.retries {
+        let idempotent = idempotent(info.operation_id);
+        // Whether an earlier try may have been applied (`Failure::maybe_applied`).
+        let (mut answer, maybe_applied) = match self.inner.retries {
             None => {
                 record("attempts", 1);
-                (self.inner.http.execute(request).await?, false)
+                (self.attempt(request).await?, false)
             }
             // Boxed: the retry loop's state stays out of every call's future.
-            Some(retries) => Box::pin(self.send_with_retries(request, retries)).await?,
+            Some(retries) => Box::pin(self.send_with_retries(request, retries, idempotent)).await?,
         };
-        let status = response.status();
-        record("http.status", status.as_u16());
+        let status = answer.status();
+        let too_large = answer.extensions().get::<TooLarge>();
+        record(
+            "http.status",
+            too_large.map_or(status.as_u16(), |t| t.status),
+        );
         if status.is_redirection() {
-            response.extensions_mut().insert(RedirectedRequest(method));
-            return Ok(response);
-        }
-        // A kick retried after a 5xx that finds the participant gone: the
-        // earlier attempt removed it, which is what the kick was for.
-        if maybe_applied
+            answer.extensions_mut().insert(RedirectedRequest(method));
+        } else if maybe_applied
             && status == StatusCode::NOT_FOUND
             && info.operation_id == "kick_participant"
         {
-            let done = http::Response::builder()
-                .status(StatusCode::NO_CONTENT)
-                .body(Vec::new());
-            return Ok(done.map(reqwest::Response::from).unwrap_or(response));
+            // A kick retried after a try that may have been applied, which
+            // finds the participant gone: that try removed it, which is
+            // what the kick was for.
+            answer = http::Response::new(Vec::new());
+            *answer.status_mut() = StatusCode::NO_CONTENT;
+        } else if status.is_client_error() || status.is_server_error() {
+            let retryable = Failure::Status(status.as_u16()).retryable(idempotent);
+            answer = typed_error(answer, retryable);
         }
-        if !(status.is_client_error() || status.is_server_error()) {
-            return Ok(response);
-        }
-        let mut headers = response.headers().clone();
-        let version = response.version();
-        let mut body = response.bytes().await?.to_vec();
-        // Only this client sets the marker; a server cannot.
-        headers.remove(PLAIN_TEXT_MARKER);
-        match serde_json::from_slice::<types::Error>(&body) {
-            Ok(error) => record("error_code", error.code.unwrap_or_default()),
-            Err(_) => {
-                let text = preview(&body);
-                let wrapped = types::Error {
-                    status: Some(i64::from(status.as_u16())),
-                    message: (!text.is_empty()).then_some(text),
-                    ..Default::default()
-                };
-                body = serde_json::to_vec(&wrapped).unwrap_or_default();
-                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                headers.insert(PLAIN_TEXT_MARKER, HeaderValue::from_static("1"));
-            }
-        }
-        headers.remove(CONTENT_LENGTH);
-        headers.remove(CONTENT_ENCODING);
-        let mut rebuilt = http::Response::new(body);
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = version;
-        *rebuilt.headers_mut() = headers;
-        Ok(reqwest::Response::from(rebuilt))
+        Ok(reqwest::Response::from(answer))
     }
 
-    /// Sends the request, again while it fails in a way worth retrying and
-    /// the retry settings allow.
+    /// One try: the request sent and its whole answer read; or, when the
+    /// answer is larger than the limit, one that carries [`TooLarge`]
+    /// instead. The rest is not read: the response is dropped, which closes
+    /// the connection.
+    async fn attempt(&self, request: reqwest::Request) -> reqwest::Result<http::Response<Vec<u8>>> {
+        let mut response = self.inner.http.execute(request).await?;
+        let limit = self.inner.max_response_bytes;
+        let declared = response.content_length();
+        let too_large = TooLarge {
+            status: response.status().as_u16(),
+            limit,
+            content_length: declared,
+        };
+        if declared.is_some_and(|n| n > limit as u64) {
+            return Ok(refused(too_large));
+        }
+        let mut body = Vec::with_capacity(declared.map_or(0, |n| n as usize));
+        while let Some(chunk) = response.chunk().await? {
+            if chunk.len() > limit - body.len() {
+                return Ok(refused(too_large));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let mut answer = http::Response::new(body);
+        *answer.status_mut() = response.status();
+        *answer.version_mut() = response.version();
+        *answer.headers_mut() = std::mem::take(response.headers_mut());
+        Ok(answer)
+    }
+
+    /// Tries the request again while it fails in a way the retry policy
+    /// retries for this operation and the retry settings allow.
     async fn send_with_retries(
         &self,
         mut request: reqwest::Request,
         Retries { attempts, budget }: Retries,
-    ) -> reqwest::Result<(reqwest::Response, bool)> {
+        idempotent: bool,
+    ) -> reqwest::Result<(http::Response<Vec<u8>>, bool)> {
         let started = Instant::now();
         let mut delays = backon::ExponentialBuilder::default()
             .with_min_delay(Duration::from_millis(100))
@@ -165,13 +177,15 @@ impl Client {
             } else {
                 None
             };
-            let outcome = self.inner.http.execute(request).await;
+            let outcome = self.attempt(request).await;
+            let failure = match &outcome {
+                Ok(answer) => Failure::Status(answer.status().as_u16()),
+                Err(e) => Failure::of(e),
+            };
             let wait = match &outcome {
-                Ok(r) if matches!(r.status().as_u16(), 429 | 502 | 503 | 504) => {
-                    retry_after(r).or_else(|| delays.next())
-                }
-                Err(e) if e.is_connect() => delays.next(),
-                _ => None,
+                _ if !failure.retryable(idempotent) => None,
+                Ok(answer) => retry_after(answer.headers()).or_else(|| delays.next()),
+                Err(_) => delays.next(),
             };
             match (spare, wait) {
                 (Some(spare), Some(wait)) if started.elapsed() + wait <= budget => {
@@ -180,9 +194,9 @@ impl Client {
                         attempt,
                         http.status = outcome.as_ref().map_or(0, |r| r.status().as_u16()),
                         wait_ms = wait.as_millis() as u64,
-                        "retrying (http.status 0: no connection)"
+                        "retrying (http.status 0: no answer)"
                     );
-                    maybe_applied |= outcome.as_ref().is_ok_and(|r| r.status().as_u16() >= 502);
+                    maybe_applied |= failure.maybe_applied();
                     tokio::time::sleep(wait).await;
                     (request, attempt) = (spare, attempt + 1);
                 }
@@ -195,10 +209,44 @@ impl Client {
     }
 }
 
+/// An error answer as the generated code reads it: the provider's JSON
+/// error object (a body that is not one is wrapped into one, keeping the
+/// status and the text), marked retryable when the retry policy says so.
+fn typed_error(answer: http::Response<Vec<u8>>, retryable: bool) -> http::Response<Vec<u8>> {
+    let (mut parts, mut body) = answer.into_parts();
+    // Only this client sets the markers; a server cannot.
+    parts.headers.remove(PLAIN_TEXT_MARKER);
+    parts.headers.remove(RETRYABLE_MARKER);
+    if retryable {
+        parts
+            .headers
+            .insert(RETRYABLE_MARKER, HeaderValue::from_static("1"));
+    }
+    match serde_json::from_slice::<types::Error>(&body) {
+        Ok(error) => record("error_code", error.code.unwrap_or_default()),
+        Err(_) => {
+            let text = preview(&body);
+            let wrapped = types::Error {
+                status: Some(i64::from(parts.status.as_u16())),
+                message: (!text.is_empty()).then_some(text),
+                ..Default::default()
+            };
+            body = serde_json::to_vec(&wrapped).unwrap_or_default();
+            let json = HeaderValue::from_static("application/json");
+            parts.headers.insert(CONTENT_TYPE, json);
+            let marker = HeaderValue::from_static("1");
+            parts.headers.insert(PLAIN_TEXT_MARKER, marker);
+        }
+    }
+    parts.headers.remove(CONTENT_LENGTH);
+    parts.headers.remove(CONTENT_ENCODING);
+    http::Response::from_parts(parts, body)
+}
+
 /// The wait an answer's `Retry-After` asks for: seconds, or an HTTP date
 /// (one already past asks for none).
-fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-    let value = response.headers().get(RETRY_AFTER)?.to_str().ok()?.trim();
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
@@ -228,6 +276,23 @@ const API_VERSION: reqwest::header::HeaderName =
 pub(crate) struct Refusal {
     pub(crate) parameter: &'static str,
     pub(crate) reason: String,
+}
+
+/// An answer larger than the limit: its status, the limit, and the
+/// `Content-Length` it declared. Carried like a [`Refusal`].
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TooLarge {
+    pub(crate) status: u16,
+    pub(crate) limit: usize,
+    pub(crate) content_length: Option<u64>,
+}
+
+/// The answer that carries a [`Refusal`] or a [`TooLarge`].
+fn refused<T: Clone + Send + Sync + 'static>(why: T) -> http::Response<Vec<u8>> {
+    let mut refused = http::Response::new(Vec::new());
+    *refused.status_mut() = REFUSED;
+    refused.extensions_mut().insert(why);
+    refused
 }
 
 /// The status of the answer that carries a [`Refusal`]: one no operation

@@ -11,11 +11,13 @@
 //! - `e2e`: the client and raw requests against the fake server;
 //! - `events`: the fake's conference events, taken by an axum app;
 //! - `fuzz_replay`: every kept fuzz input, on stable;
-//! - `verbs`: every verb both ways, against the fake.
+//! - `verbs`: every verb both ways, against the fake;
+//! - `limits`: the response size limit, against servers that send 64 MiB.
 
 mod e2e;
 mod events;
 mod fuzz_replay;
+mod limits;
 mod list;
 mod redirect;
 mod retries;

@@ -252,6 +252,137 @@ async fn a_retried_kick_that_finds_the_participant_gone_succeeded() {
     }
 }
 
+#[tokio::test]
+async fn a_500_is_retried_as_twilio_advises() {
+    let server = script(vec![error(500, 20500, "Internal Server Error"), ok()]);
+    let p = retrieve(&server.client(3, Duration::from_secs(10)))
+        .await
+        .unwrap();
+    assert_eq!((p.muted, server.requests()), (Some(true), 2));
+    // A 500 may have been applied: a kick that then finds the participant
+    // gone succeeded.
+    let server = script(vec![error(500, 20500, "oops"), error(404, 20404, "gone")]);
+    let kick = server
+        .client(3, Duration::from_secs(5))
+        .participant(CONFERENCE, CALL)
+        .unwrap()
+        .kick()
+        .await;
+    assert!(kick.is_ok(), "{kick:?}");
+}
+
+#[tokio::test]
+async fn a_408_is_retried_and_was_never_applied() {
+    let server = script(vec![
+        with_retry_after(error(408, 0, "Request Timeout"), "0"),
+        ok(),
+    ]);
+    retrieve(&server.client(3, Duration::from_secs(10)))
+        .await
+        .unwrap();
+    assert_eq!(server.requests(), 2);
+    // Not processed, so a 404 after it is a real 404.
+    let server = script(vec![
+        with_retry_after(error(408, 0, "Request Timeout"), "0"),
+        error(404, 20404, "gone"),
+    ]);
+    let err = server
+        .client(3, Duration::from_secs(5))
+        .participant(CONFERENCE, CALL)
+        .unwrap()
+        .kick()
+        .await
+        .unwrap_err();
+    assert_eq!((err.status(), server.requests()), (Some(404), 2));
+}
+
+#[tokio::test]
+async fn a_timeout_is_retried() {
+    let client = |server: &Script| {
+        ClientConfig::with_base_url(&server.0.base_url, ACCOUNT, TOKEN)
+            .unwrap()
+            .timeout(Duration::from_millis(300))
+            .retries(3, Duration::from_secs(10))
+            .build()
+            .unwrap()
+    };
+    let mut rec = crate::servers::Recorder::start();
+    rec.hang(2000);
+    rec.queue(ok());
+    let server = Script(rec);
+    let started = Instant::now();
+    let p = retrieve(&client(&server)).await.unwrap();
+    assert_eq!((p.muted, server.requests()), (Some(true), 2));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    // The timed-out kick may have been applied: a 404 then is its success.
+    let mut rec = crate::servers::Recorder::start();
+    rec.hang(2000);
+    rec.queue(error(404, 20404, "gone"));
+    let server = Script(rec);
+    let kick = client(&server)
+        .participant(CONFERENCE, CALL)
+        .unwrap()
+        .kick()
+        .await;
+    assert!(kick.is_ok(), "{kick:?}");
+}
+
+/// For every error status, what `is_retryable` says of the answer is what
+/// the retries do with it; and that is the decided list (D31).
+#[tokio::test]
+async fn is_retryable_is_what_is_retried_for_every_status() {
+    let mut retried = Vec::new();
+    for status in 400..=599 {
+        let answer = || with_retry_after(error(status, 1, "no"), "0");
+        let server = script(vec![answer(), answer(), ok()]);
+        // Alone (retries off), the answer is an error that says whether it
+        // is retryable; with retries on, the same answer is retried or not.
+        let verdict = retrieve(&server.client(1, Duration::from_secs(5)))
+            .await
+            .unwrap_err();
+        assert_eq!(verdict.status(), Some(status));
+        let again = retrieve(&server.client(2, Duration::from_secs(5))).await;
+        let was_retried = server.requests() == 3;
+        assert_eq!(was_retried, again.is_ok(), "{status}");
+        assert_eq!(verdict.is_retryable(), was_retried, "{status}");
+        if was_retried {
+            retried.push(status);
+        }
+    }
+    assert_eq!(retried, [408, 429, 500, 502, 503, 504]);
+}
+
+#[tokio::test]
+async fn retry_after_is_the_answers_wait() {
+    let server = script(vec![
+        with_retry_after(error(429, 20429, "slow down"), "7"),
+        with_retry_after(
+            error(503, 20503, "busy"),
+            &httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30)),
+        ),
+        with_retry_after(error(404, 20404, "gone"), "7"),
+        error(503, 20503, "busy"),
+    ]);
+    let client = Client::with_base_url(&server.0.base_url, ACCOUNT, TOKEN).unwrap();
+    let wait = |e: Error| e.retry_after();
+    assert_eq!(
+        wait(retrieve(&client).await.unwrap_err()),
+        Some(Duration::from_secs(7))
+    );
+    let date = wait(retrieve(&client).await.unwrap_err()).unwrap();
+    assert!(
+        date > Duration::from_secs(28) && date <= Duration::from_secs(30),
+        "{date:?}"
+    );
+    // Not on an answer that is not retried, nor without the header.
+    assert_eq!(wait(retrieve(&client).await.unwrap_err()), None);
+    assert_eq!(wait(retrieve(&client).await.unwrap_err()), None);
+}
+
 /// A writer into a shared buffer, for the captured traces.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
