@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 
 use chrono::Datelike as _;
 
+use signalwire_participants::webhook::{MAX_BODY, Provider, Verifier, VerifyError};
 use signalwire_participants::{Client, Error, Rfc2822Date, types};
 
 /// The workspace's own decisions table, so the provenance rules run too.
@@ -209,4 +210,164 @@ pub fn path_ids(data: &[u8]) {
             "{call_sid:?} became {url}"
         );
     }
+}
+
+/// Any bytes as a signed callback, in a form a person can write a seed in:
+///
+/// ```text
+/// twilio 65536 KEY        (or signalwire; the limit is optional)
+/// https://example.com/cb  (the URL the app states)
+/// X-Twilio-Signature: ... (headers, one a line, up to an empty line)
+///
+/// BODY                    (the rest, as bytes)
+/// ```
+///
+/// `verify` never panics, decides the same way twice, refuses a body over
+/// the limit before anything else, answers with its error's status, and
+/// says nothing that depends on the key (errors and `Debug` read the same
+/// with another key). A request `sign`ed for the URL and body is accepted
+/// (but for the refusals that come from the body: a hash that does not
+/// match, a body with no form field), and refused once its signature or
+/// its body changes.
+pub fn webhook(data: &[u8]) {
+    let (provider, limit, key, url, headers, body) = webhook_input(data);
+    let verifier = Verifier::new(provider, key.as_str()).max_body(limit);
+    let other = Verifier::new(provider, format!("{key}\u{1}other")).max_body(limit);
+    assert_eq!(
+        format!("{verifier:?}"),
+        format!("{other:?}"),
+        "Debug shows the key"
+    );
+
+    let outcome = verifier.verify(&url, &headers, body);
+    assert_eq!(
+        outcome,
+        verifier.verify(&url, &headers, body),
+        "not deterministic"
+    );
+    if body.len() > limit {
+        let too_large = VerifyError::BodyTooLarge {
+            limit,
+            length: body.len(),
+        };
+        assert_eq!(outcome, Err(too_large), "an oversized body got further");
+        return;
+    }
+    if let Err(e) = &outcome {
+        assert!(
+            !matches!(e, VerifyError::BodyTooLarge { .. }),
+            "{e:?} within the limit"
+        );
+        let expected = match e {
+            VerifyError::BadSignature | VerifyError::BodyHashMismatch => 403,
+            _ => 400,
+        };
+        assert_eq!(e.status(), expected, "{e:?}");
+        assert!(!e.to_string().is_empty());
+        // With another key, an error of the same kind reads the same.
+        if let Err(e2) = other.verify(&url, &headers, body)
+            && std::mem::discriminant(e) == std::mem::discriminant(&e2)
+        {
+            assert_eq!(
+                format!("{e} {e:?}"),
+                format!("{e2} {e2:?}"),
+                "the key shows"
+            );
+        }
+    }
+
+    // Signed as the provider signs: accepted, then refused once changed.
+    let Ok(signature) = verifier.sign(&url, body) else {
+        assert!(
+            matches!(
+                outcome,
+                Err(VerifyError::InvalidUrl { .. }
+                    | VerifyError::MissingSignature { .. }
+                    | VerifyError::DuplicateSignature { .. }
+                    // A header that is no text, checked before the URL.
+                    | VerifyError::BadSignature)
+            ),
+            "sign refused a URL verify took: {outcome:?}"
+        );
+        return;
+    };
+    let header = provider.signature_header();
+    let signed = |signature: &str| {
+        let mut h = http::HeaderMap::new();
+        h.insert(header, http::HeaderValue::from_str(signature).unwrap());
+        h
+    };
+    let pairs: Vec<_> = url::form_urlencoded::parse(body).collect();
+    match verifier.verify(&url, &signed(&signature), body) {
+        Ok(()) => {}
+        Err(VerifyError::BodyHashMismatch) => assert!(url.contains("bodySHA256")),
+        Err(VerifyError::BadSignature) if pairs.is_empty() && !body.is_empty() => {}
+        Err(e) => panic!("a signed request refused: {e:?}"),
+    }
+    // One character of the signature changed.
+    let mut changed = signature.clone().into_bytes();
+    changed[0] = if changed[0] == b'A' { b'B' } else { b'A' };
+    let changed = String::from_utf8(changed).unwrap();
+    assert!(
+        verifier.verify(&url, &signed(&changed), body).is_err(),
+        "accepted with a changed signature"
+    );
+    // A field added to the body (Twilio signs each distinct value once, so
+    // it must be a new one).
+    let added = ("fuzz", "\u{1}");
+    let duplicate = provider == Provider::Twilio
+        && pairs.iter().any(|(k, v)| (k.as_ref(), v.as_ref()) == added);
+    if !duplicate {
+        let mut longer = body.to_vec();
+        longer.extend_from_slice(b"&fuzz=%01");
+        assert!(
+            verifier.verify(&url, &signed(&signature), &longer).is_err(),
+            "accepted with a field added"
+        );
+    }
+}
+
+/// The parts of a `webhook` input (see there).
+fn webhook_input(data: &[u8]) -> (Provider, usize, String, String, http::HeaderMap, &[u8]) {
+    let mut rest = data;
+    let mut line = || {
+        let end = rest.iter().position(|b| *b == b'\n').unwrap_or(rest.len());
+        let (line, after) = rest.split_at(end);
+        rest = after.get(1..).unwrap_or_default();
+        line
+    };
+    let first = String::from_utf8_lossy(line()).into_owned();
+    let (name, after) = first.split_once(' ').unwrap_or((&first, ""));
+    let provider = match name {
+        "twilio" => Provider::Twilio,
+        "signalwire" => Provider::SignalWire,
+        other if other.len() % 2 == 0 => Provider::Twilio,
+        _ => Provider::SignalWire,
+    };
+    // `LIMIT KEY`, `LIMIT` or `KEY`.
+    let (limit, key) = after
+        .split_once(' ')
+        .and_then(|(n, key)| Some((n.parse().ok()?, key)))
+        .or_else(|| Some((after.parse().ok()?, "")))
+        .unwrap_or((MAX_BODY, after));
+    let key = key.to_string();
+    let url = String::from_utf8_lossy(line()).into_owned();
+    let mut headers = http::HeaderMap::new();
+    loop {
+        let l = line();
+        if l.is_empty() {
+            break;
+        }
+        let Some(colon) = l.iter().position(|b| *b == b':') else {
+            continue;
+        };
+        let value = l[colon + 1..].strip_prefix(b" ").unwrap_or(&l[colon + 1..]);
+        if let (Ok(name), Ok(value)) = (
+            http::HeaderName::from_bytes(&l[..colon]),
+            http::HeaderValue::from_bytes(value),
+        ) {
+            headers.append(name, value);
+        }
+    }
+    (provider, limit, key, url, headers, rest)
 }

@@ -60,3 +60,8 @@ fn date() {
 fn path_ids() {
     replay("path_ids", harness::path_ids);
 }
+
+#[test]
+fn webhook() {
+    replay("webhook", harness::webhook);
+}

@@ -1,0 +1,7 @@
+//! The `webhook` target: see `harness::webhook`.
+#![no_main]
+
+#[path = "../harness.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::webhook(data));
