@@ -7,6 +7,7 @@ mod config;
 mod date;
 mod error;
 pub mod events;
+pub mod fanout;
 pub mod form;
 mod hooks;
 mod http_url;
@@ -26,6 +27,7 @@ pub use config::{
 };
 pub use date::Rfc2822Date;
 pub use error::{ApiError, Error, Patterned};
+pub use fanout::{FanOut, Report};
 pub use generated::{Client, ClientInfo, ResponseValue, builder, spec_facts, types};
 pub use http_url::{HttpUrl, HttpUrlOrEmpty, UrlError};
 pub use list::Participants;

@@ -29,8 +29,12 @@ use crate::{Client, Error, builder, types};
 /// ```
 #[derive(Clone, Debug)]
 pub struct Participants<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
+    pub(crate) conference_sid: types::ConferenceSid,
     request: builder::ListParticipants<'a>,
+    /// Whether the caller chose a page size (a whole-conference action
+    /// otherwise reads the largest pages the spec allows).
+    pub(crate) page_size_set: bool,
 }
 
 impl Client {
@@ -40,10 +44,12 @@ impl Client {
         let request = self
             .list_participants()
             .account_sid(self.account_sid())
-            .conference_sid(conference);
+            .conference_sid(conference.clone());
         Ok(Participants {
             client: self,
+            conference_sid: conference,
             request,
+            page_size_set: false,
         })
     }
 }
@@ -67,7 +73,10 @@ impl<'a> Participants<'a> {
     /// How many participants a page holds: 1 to 1000 (the service assumes 50;
     /// 0 is refused before sending, more than 1000 by the service).
     pub fn page_size(self, size: u64) -> Self {
-        self.with(|r| r.page_size(size))
+        Participants {
+            page_size_set: true,
+            ..self.with(|r| r.page_size(size))
+        }
     }
 
     fn with(

@@ -10,12 +10,15 @@
 //! - `spec_decides`: what the spec decides for the hand-written layer;
 //! - `e2e`: the client and raw requests against the fake server;
 //! - `events`: the fake's conference events, taken by an axum app;
+//! - `fanout`: whole-conference actions, on the fake and on a server that
+//!   counts the calls in flight and throttles;
 //! - `fuzz_replay`: every kept fuzz input, on stable;
 //! - `verbs`: every verb both ways, against the fake;
 //! - `limits`: the response size limit, against servers that send 64 MiB.
 
 mod e2e;
 mod events;
+mod fanout;
 mod fuzz_replay;
 mod limits;
 mod list;

@@ -1,0 +1,439 @@
+//! Whole-conference actions: one call per listed participant, a bounded
+//! number at a time, with one pause for everyone when the server asks for
+//! it, and a [`Report`] that names every participant's outcome.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = signalwire_participants_fake::start("127.0.0.1:0").await?;
+//! # let demo = server.demo();
+//! # let client = signalwire_participants::Client::with_base_url(&demo.base_url, &demo.account_sid, demo.auth_token.as_str())?;
+//! # let (conference, speaker) = (demo.conference_sid.as_str(), demo.call_sids[1].as_str());
+//! // Everyone not muted yet, but the speaker.
+//! let report = client.participants(conference)?.muted(false).mute_all().except(speaker).await?;
+//! assert_eq!(report.succeeded_count(), 3);
+//! for (call_sid, error) in report.failed() {
+//!     eprintln!("{call_sid} is still unmuted: {error}");
+//! }
+//!
+//! // Anything else, per participant: the closure gets each one's handle.
+//! let report = client
+//!     .participants(conference)?
+//!     .for_each(|p| async move { p.retrieve().await.map(|now| now.muted) })
+//!     .concurrency(2)
+//!     .await?;
+//! let muted = report.succeeded().filter(|(_, muted)| **muted == Some(true)).count();
+//! assert_eq!(muted, 3);
+//! # Ok(())
+//! # }
+//! ```
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use futures_util::{StreamExt, TryStreamExt, stream};
+
+use crate::types::{self, UpdateParticipantRequest};
+use crate::{Error, ParticipantRef, Participants, spec_facts};
+
+/// How many calls a whole-conference action has in flight unless told
+/// otherwise ([`FanOut::concurrency`]).
+///
+/// Both providers limit an account, not a client: Twilio answers 429
+/// (error 20429) once an account has more requests in flight than it allows
+/// (<https://www.twilio.com/docs/api/errors/20429>) and does not publish
+/// the number; SignalWire allows 13,800 writes per 10 seconds per space
+/// (<https://developer.signalwire.com/platform/basics/general/signalwire-rate-limits>).
+/// Every other program using the same account shares that limit, so one
+/// action takes a small share of it: 10 calls at a time mute 1,000
+/// participants in a few seconds at the providers' latencies, a pace
+/// far below SignalWire's write limit.
+pub const DEFAULT_CONCURRENCY: usize = 10;
+
+/// How many times a participant's call is tried again after an answer that
+/// paused the action ([`FanOut::retries`]).
+pub const DEFAULT_RETRIES: u32 = 3;
+
+/// The pause after a 429 without `Retry-After`, doubled for each retry of
+/// the same participant, up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_millis(500);
+const MAX_BACKOFF: Duration = Duration::from_secs(8);
+
+/// What a whole-conference action does to each participant: an update
+/// ([`Update`]), a kick ([`Kick`]), or a closure ([`ForEach`]).
+pub trait Action<'a>: Sync {
+    /// What one participant's call gives on success.
+    type Output: Send;
+
+    /// One participant's call. It is made again after an answer that paused
+    /// the action, so it must be safe to repeat, as every operation here is.
+    fn run(
+        &self,
+        participant: ParticipantRef<'a>,
+    ) -> impl Future<Output = Result<Self::Output, Error>> + Send;
+
+    /// What a 404 means on a retry after an answer that may have been
+    /// applied (a 5xx): for a kick, that the participant is gone, which is
+    /// success. `None` (the default): an error like any other.
+    fn gone_is_done(&self) -> Option<Self::Output> {
+        None
+    }
+}
+
+/// The update every participant gets ([`Participants::update_all`]).
+#[derive(Clone, Debug)]
+pub struct Update(UpdateParticipantRequest);
+
+impl<'a> Action<'a> for Update {
+    type Output = types::Participant;
+
+    async fn run(&self, participant: ParticipantRef<'a>) -> Result<types::Participant, Error> {
+        participant.update(&self.0).await
+    }
+}
+
+/// Every participant is kicked ([`Participants::kick_all`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Kick;
+
+impl<'a> Action<'a> for Kick {
+    type Output = ();
+
+    async fn run(&self, participant: ParticipantRef<'a>) -> Result<(), Error> {
+        participant.kick().await
+    }
+
+    fn gone_is_done(&self) -> Option<()> {
+        Some(())
+    }
+}
+
+/// A closure called with each participant ([`Participants::for_each`]).
+#[derive(Clone, Debug)]
+pub struct ForEach<F>(F);
+
+impl<'a, F, Fut, T> Action<'a> for ForEach<F>
+where
+    F: Fn(ParticipantRef<'a>) -> Fut + Sync,
+    Fut: Future<Output = Result<T, Error>> + Send,
+    T: Send,
+{
+    type Output = T;
+
+    fn run(
+        &self,
+        participant: ParticipantRef<'a>,
+    ) -> impl Future<Output = Result<T, Error>> + Send {
+        (self.0)(participant)
+    }
+}
+
+impl<'a> Participants<'a> {
+    /// Mutes every listed participant (`Muted=true`). Add `.muted(false)`
+    /// first to leave out those already muted.
+    pub fn mute_all(self) -> FanOut<'a, Update> {
+        self.update_all(&UpdateParticipantRequest::mute())
+    }
+
+    /// Unmutes every listed participant (`Muted=false`).
+    pub fn unmute_all(self) -> FanOut<'a, Update> {
+        self.update_all(&UpdateParticipantRequest::unmute())
+    }
+
+    /// Applies `changes` to every listed participant.
+    pub fn update_all(self, changes: &UpdateParticipantRequest) -> FanOut<'a, Update> {
+        FanOut::new(self, Update(changes.clone()))
+    }
+
+    /// Kicks every listed participant: the conference ends for everyone
+    /// (unless `.except` keeps someone in).
+    pub fn kick_all(self) -> FanOut<'a, Kick> {
+        FanOut::new(self, Kick)
+    }
+
+    /// Calls `action` with each listed participant's handle, a bounded
+    /// number at a time; the [`Report`] keeps what each call gave.
+    pub fn for_each<F, Fut, T>(self, action: F) -> FanOut<'a, ForEach<F>>
+    where
+        F: Fn(ParticipantRef<'a>) -> Fut + Sync,
+        Fut: Future<Output = Result<T, Error>> + Send,
+        T: Send,
+    {
+        FanOut::new(self, ForEach(action))
+    }
+}
+
+/// A whole-conference action, ready to run: `.await` it (or call
+/// [`run`](Self::run)).
+///
+/// 1. The participants are listed first, every page, with the filters of the
+///    [`Participants`] handle (in pages of the largest size the spec allows,
+///    unless `.page_size` was set). Acting while paging could skip
+///    participants, as a kick moves the later ones to earlier pages. A
+///    listing that fails is the `Err` of the action, and nothing was done.
+/// 2. Each one but those [`except`](Self::except)ed gets one call, at most
+///    [`concurrency`](Self::concurrency) at a time. A failure never stops
+///    the others.
+/// 3. An answer with `Retry-After` (429, 503), or a 429 without it, pauses
+///    every call not yet sent, not only the one that got it: the workers
+///    all wait until the time it names (or 0.5 s, doubled on each retry, up
+///    to 8 s, for a 429 without one). That participant's call is then tried
+///    again, at most [`retries`](Self::retries) times. Calls already in
+///    flight finish as they are.
+///
+/// With [`ClientConfig::retries`](crate::ClientConfig::retries) turned on,
+/// each call first retries on its own, pausing only itself; the action sees
+/// the answers the call gives up on.
+#[must_use = "a whole-conference action does nothing until it is awaited"]
+pub struct FanOut<'a, A> {
+    participants: Participants<'a>,
+    action: A,
+    except: Vec<String>,
+    concurrency: usize,
+    retries: u32,
+}
+
+impl<A: std::fmt::Debug> std::fmt::Debug for FanOut<'_, A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FanOut")
+            .field("conference_sid", &self.participants.conference_sid)
+            .field("action", &self.action)
+            .field("except", &self.except)
+            .field("concurrency", &self.concurrency)
+            .field("retries", &self.retries)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, A: Action<'a>> FanOut<'a, A> {
+    fn new(participants: Participants<'a>, action: A) -> Self {
+        FanOut {
+            participants,
+            action,
+            except: Vec::new(),
+            concurrency: DEFAULT_CONCURRENCY,
+            retries: DEFAULT_RETRIES,
+        }
+    }
+
+    /// Leaves this participant out (its call id, or its label); call it once
+    /// for each.
+    pub fn except(mut self, call_sid_or_label: impl AsRef<str>) -> Self {
+        self.except.push(call_sid_or_label.as_ref().to_string());
+        self
+    }
+
+    /// At most `n` calls in flight (0 counts as 1). The default is
+    /// [`DEFAULT_CONCURRENCY`], which says why.
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
+        self
+    }
+
+    /// How many times one participant's call is tried again after an answer
+    /// that paused the action (default [`DEFAULT_RETRIES`]; 0: never).
+    pub fn retries(mut self, n: u32) -> Self {
+        self.retries = n;
+        self
+    }
+
+    /// Lists, then acts on each participant: see [`FanOut`]. `Err` only if
+    /// the listing failed.
+    pub async fn run(self) -> Result<Report<A::Output>, Error> {
+        let FanOut {
+            participants,
+            action,
+            except,
+            concurrency,
+            retries,
+        } = self;
+        let (client, conference) = (participants.client, participants.conference_sid.clone());
+        let participants = match (participants.page_size_set, largest_page()) {
+            (false, Some(size)) => participants.page_size(size),
+            _ => participants,
+        };
+        let listed: Vec<types::Participant> = participants.stream().try_collect().await?;
+        let kept = |p: &types::Participant| {
+            let names = [p.call_sid.as_deref(), p.label.as_deref()];
+            !except.iter().any(|x| names.contains(&Some(x.as_str())))
+        };
+        let (targets, skipped): (Vec<_>, Vec<_>) = listed.into_iter().partition(kept);
+        let name = |p: types::Participant| p.call_sid.or(p.label).unwrap_or_default();
+        let gate = Gate::default();
+        let one = |(index, call_sid): (usize, String)| {
+            let (gate, action, conference) = (&gate, &action, &conference);
+            async move {
+                let outcome = match client.participant(conference, &call_sid) {
+                    Ok(participant) => attempt(gate, action, participant, retries).await,
+                    Err(e) => Err(e),
+                };
+                (index, call_sid, outcome)
+            }
+        };
+        let mut outcomes: Vec<_> = stream::iter(targets.into_iter().map(name).enumerate())
+            .map(one)
+            .buffer_unordered(concurrency)
+            .collect()
+            .await;
+        outcomes.sort_unstable_by_key(|(index, ..)| *index);
+        Ok(Report {
+            outcomes: outcomes.into_iter().map(|(_, c, o)| (c, o)).collect(),
+            skipped: skipped.into_iter().map(name).collect(),
+            pauses: gate.pauses(),
+        })
+    }
+}
+
+impl<'a, A> IntoFuture for FanOut<'a, A>
+where
+    A: Action<'a> + Send + 'a,
+{
+    type Output = Result<Report<A::Output>, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.run())
+    }
+}
+
+/// One participant's call: through the gate, and again after an answer
+/// that closed it, while retries remain.
+async fn attempt<'a, A: Action<'a>>(
+    gate: &Gate,
+    action: &A,
+    participant: ParticipantRef<'a>,
+    retries: u32,
+) -> Result<A::Output, Error> {
+    let mut maybe_applied = false;
+    for retry in 0.. {
+        gate.pass().await;
+        let error = match action.run(participant.clone()).await {
+            Ok(done) => return Ok(done),
+            Err(e) => e,
+        };
+        if maybe_applied
+            && error.status() == Some(404)
+            && let Some(done) = action.gone_is_done()
+        {
+            return Ok(done);
+        }
+        let backoff = || {
+            FIRST_BACKOFF
+                .saturating_mul(1u32 << retry.min(4))
+                .min(MAX_BACKOFF)
+        };
+        let wait = match (error.retry_after(), error.status()) {
+            (Some(wait), _) => wait,
+            (None, Some(429)) => backoff(),
+            _ => return Err(error),
+        };
+        gate.close_for(wait);
+        if retry >= retries {
+            return Err(error);
+        }
+        maybe_applied |= error.status().is_some_and(|s| s >= 500);
+    }
+    unreachable!("the loop returns")
+}
+
+/// The largest page the spec allows a listing (PageSize's maximum).
+fn largest_page() -> Option<u64> {
+    let mut parameters = spec_facts::PARAMETERS.iter();
+    let size = parameters.find(|p| p.operation == "list_participants" && p.name == "PageSize")?;
+    size.maximum.and_then(|n| u64::try_from(n).ok())
+}
+
+/// The pause every call of one action waits out: closed until an instant,
+/// by whichever answer asked for the latest.
+#[derive(Debug, Default)]
+struct Gate {
+    state: Mutex<(Option<Instant>, usize)>,
+}
+
+impl Gate {
+    fn lock(&self) -> std::sync::MutexGuard<'_, (Option<Instant>, usize)> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Returns once the gate is open (it may close again while waiting).
+    async fn pass(&self) {
+        loop {
+            let until = self.lock().0;
+            match until {
+                Some(until) if until > Instant::now() => {
+                    tokio::time::sleep_until(until.into()).await;
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// Closes the gate for `wait` from now, unless it already is for longer.
+    fn close_for(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut state = self.lock();
+        state.0 = Some(state.0.map_or(until, |t| t.max(until)));
+        state.1 += 1;
+    }
+
+    fn pauses(&self) -> usize {
+        self.lock().1
+    }
+}
+
+/// What a whole-conference action did: each participant's outcome, in the
+/// order they were listed. `T` is what one call gives: the participant
+/// after an update, `()` for a kick, the closure's value for `for_each`.
+#[derive(Debug)]
+pub struct Report<T> {
+    outcomes: Vec<(String, Result<T, Error>)>,
+    skipped: Vec<String>,
+    pauses: usize,
+}
+
+impl<T> Report<T> {
+    /// The participants whose call succeeded: call id (or label) and result.
+    pub fn succeeded(&self) -> impl Iterator<Item = (&str, &T)> {
+        let ok = self.outcomes.iter();
+        ok.filter_map(|(c, o)| Some((c.as_str(), o.as_ref().ok()?)))
+    }
+
+    /// The participants whose call failed, each with its last error.
+    pub fn failed(&self) -> impl Iterator<Item = (&str, &Error)> {
+        let failed = self.outcomes.iter();
+        failed.filter_map(|(c, o)| Some((c.as_str(), o.as_ref().err()?)))
+    }
+
+    /// How many calls succeeded.
+    pub fn succeeded_count(&self) -> usize {
+        self.succeeded().count()
+    }
+
+    /// How many calls failed.
+    pub fn failed_count(&self) -> usize {
+        self.failed().count()
+    }
+
+    /// Whether every participant acted on succeeded (also when there was
+    /// nobody to act on).
+    pub fn all_succeeded(&self) -> bool {
+        self.failed().next().is_none()
+    }
+
+    /// The participants listed and left out by `.except`.
+    pub fn skipped(&self) -> impl Iterator<Item = &str> {
+        self.skipped.iter().map(String::as_str)
+    }
+
+    /// How many answers paused the whole action (429s, `Retry-After`s).
+    pub fn pauses(&self) -> usize {
+        self.pauses
+    }
+
+    /// Every outcome, in listing order: call id (or label) and result.
+    pub fn into_outcomes(self) -> Vec<(String, Result<T, Error>)> {
+        self.outcomes
+    }
+}
