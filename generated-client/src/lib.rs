@@ -13,6 +13,7 @@ mod hooks;
 mod http_url;
 mod list;
 mod participant;
+pub mod roster;
 mod status;
 pub mod webhook;
 
@@ -32,4 +33,5 @@ pub use generated::{Client, ClientInfo, ResponseValue, builder, spec_facts, type
 pub use http_url::{HttpUrl, HttpUrlOrEmpty, UrlError};
 pub use list::Participants;
 pub use participant::ParticipantRef;
+pub use roster::Roster;
 pub use status::ParticipantStatus;

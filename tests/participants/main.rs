@@ -10,6 +10,8 @@
 //! - `spec_decides`: what the spec decides for the hand-written layer;
 //! - `e2e`: the client and raw requests against the fake server;
 //! - `events`: the fake's conference events, taken by an axum app;
+//! - `roster`: a roster folded from the fake's events, shuffled and
+//!   repeated, and its ordering rules;
 //! - `fanout`: whole-conference actions, on the fake and on a server that
 //!   counts the calls in flight and throttles;
 //! - `fuzz_replay`: every kept fuzz input, on stable;
@@ -24,6 +26,7 @@ mod limits;
 mod list;
 mod redirect;
 mod retries;
+mod roster;
 mod servers;
 mod shapes;
 mod spec_decides;
