@@ -165,11 +165,16 @@ pub fn read(
                     (Some(min), None) => format!("a number of at least {min}"),
                     _ => "a whole number".to_string(),
                 };
-                // Digits only (no sign, no `+`), and within i64: a longer
-                // number is out of every bound the spec can state.
+                // Digits only (no sign, no `+`), and within u64: a longer
+                // number is out of every bound the spec can state (and a
+                // target type narrower than u64 refuses what it cannot hold).
                 let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
-                let n = value.parse::<i64>().ok().filter(|_| digits);
-                let n = n.filter(|n| *n >= min && max.is_none_or(|max| *n <= max));
+                let n = value.parse::<u64>().ok().filter(|_| digits);
+                let within = |n: &u64| {
+                    let n = i128::from(*n);
+                    n >= i128::from(min) && max.is_none_or(|max| n <= i128::from(max))
+                };
+                let n = n.filter(within);
                 Value::from(n.ok_or_else(|| invalid(format!("expected {range}")))?)
             }
             kind => {
@@ -197,6 +202,10 @@ mod tests {
             })
         };
         assert_eq!(read(b"N=3", field).unwrap()["N"], 3);
+        assert_eq!(
+            read(b"N=18446744073709551615", field).unwrap()["N"],
+            u64::MAX
+        );
         for bad in ["N=99999999999999999999", "N=-1", "N=%2B1", "N=", "N=1e3"] {
             let err = read(bad.as_bytes(), field).unwrap_err();
             assert!(matches!(err, FormError::Invalid { .. }), "{bad}: {err}");
