@@ -47,9 +47,11 @@ use crate::{Error, ParticipantRef, Participants, spec_facts};
 /// the number; SignalWire allows 13,800 writes per 10 seconds per space
 /// (<https://developer.signalwire.com/platform/basics/general/signalwire-rate-limits>).
 /// Every other program using the same account shares that limit, so one
-/// action takes a small share of it: 10 calls at a time mute 1,000
-/// participants in a few seconds at the providers' latencies, a pace
-/// far below SignalWire's write limit.
+/// action takes a small share of it: 10 calls at a time, at 100 to 200 ms
+/// a call, mute 1,000 participants in 10 to 20 seconds, 50 to 100 writes a
+/// second, a tenth of SignalWire's limit or less. Raise it for a
+/// conference that large when the account has room; a 429 then slows
+/// the action down rather than failing it.
 pub const DEFAULT_CONCURRENCY: usize = 10;
 
 /// How many times a participant's call is tried again after an answer that
