@@ -15,6 +15,12 @@
 //! - `cargo xtask regen --check`: the same, writing nothing (insta's pending
 //!   files go to a temporary directory); fails with insta's diff on drift or
 //!   a stale snapshot file. CI runs this.
+//! - `--all-features` (with either): compile and run with every feature of
+//!   every crate, as the test command's other cargo steps do, so that they
+//!   share one build instead of making one per feature set; `--clippy`:
+//!   compile with `cargo clippy -- -D warnings` in place of `cargo check`
+//!   (the test command's clippy step, so that it is not compiled twice);
+//!   `--locked`: passed on to cargo.
 
 mod fuzz_seeds;
 
@@ -32,6 +38,10 @@ Tasks:
                    `bash scripts/redocly-lint.sh --install` installs the pinned version)
   regen            lint, compile every crate that uses the generated types, update the snapshots
   regen --check    the same, writing nothing; fail with a diff if a snapshot is out of date (CI)
+  regen [--check] [--all-features] [--clippy] [--locked]
+                   either, built with every feature of every crate (as the test command builds),
+                   compiled by clippy with warnings as errors in place of cargo check, and
+                   with cargo's --locked
   serve [--addr 127.0.0.1:PORT]
                    run the fake SignalWire server in the foreground; its first stdout line is
                    a JSON object with base_url, account_sid, auth_token, conference_sid, call_sids
@@ -40,10 +50,11 @@ Tasks:
   help             this text
 ";
 
-/// Where the snapshots live, the test binary that owns them, and the
-/// filter that picks the snapshot tests (its `shapes` module) out of it.
+/// Where the snapshots live, the test binary that owns them (in
+/// participants-shapes), and the filter that picks the snapshot tests (its
+/// `shapes` module) out of it.
 const SNAPSHOT_DIR: &str = "tests/snapshots";
-const SNAPSHOT_TEST: [&str; 4] = ["--package", "participants-shapes", "--test", "participants"];
+const SNAPSHOT_TEST: [&str; 2] = ["--test", "participants"];
 const SNAPSHOT_FILTER: &str = "shapes::";
 
 /// The pinned Redocly CLI, as `scripts/redocly-lint.sh --install` installs it.
@@ -55,8 +66,13 @@ fn main() -> ExitCode {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let ok = match args.as_slice() {
         ["lint"] => lint(),
-        ["regen"] => regen(false),
-        ["regen", "--check"] => regen(true),
+        ["regen", flags @ ..] => match Regen::from_flags(flags) {
+            Some(options) => regen(options),
+            None => {
+                eprintln!("unknown regen flags `{}`\n\n{HELP}", flags.join(" "));
+                return ExitCode::from(2);
+            }
+        },
         ["serve"] => serve("127.0.0.1:8080"),
         ["fuzz-seeds"] => fuzz_seeds::write().map_err(|e| eprintln!("{e}")).is_ok(),
         ["serve", "--addr", addr] => serve(addr),
@@ -178,21 +194,79 @@ fn redocly_install_state(root: &Path) -> RedoclyInstall {
     }
 }
 
-fn regen(check: bool) -> bool {
+/// `cargo xtask regen`'s flags.
+#[derive(Clone, Copy, Default)]
+struct Regen {
+    /// `--check`: write nothing, fail on drift.
+    check: bool,
+    /// `--all-features`: every feature of every crate.
+    all_features: bool,
+    /// `--clippy`: compile with clippy, warnings as errors.
+    clippy: bool,
+    /// `--locked`: cargo's.
+    locked: bool,
+}
+
+impl Regen {
+    fn from_flags(flags: &[&str]) -> Option<Regen> {
+        let mut options = Regen::default();
+        for flag in flags {
+            let set = match *flag {
+                "--check" => &mut options.check,
+                "--all-features" => &mut options.all_features,
+                "--clippy" => &mut options.clippy,
+                "--locked" => &mut options.locked,
+                _ => return None,
+            };
+            *set = true;
+        }
+        Some(options)
+    }
+}
+
+fn regen(options: Regen) -> bool {
+    let Regen {
+        check,
+        all_features,
+        clippy,
+        locked,
+    } = options;
+    // With every feature, the snapshot test is built for the whole
+    // workspace: a build's features follow the packages it selects, and
+    // this makes it the very build the test command's `cargo test` makes.
+    let (mut cargo_flags, packages): (Vec<&str>, &[&str]) = if all_features {
+        (vec!["--all-features"], &["--workspace"])
+    } else {
+        (vec![], &["--package", "participants-shapes"])
+    };
+    if locked {
+        cargo_flags.push("--locked");
+    }
     if !lint_spec() {
         eprintln!("nothing was written: fix the spec first");
         return false;
     }
+    let (compiler, lints): (&str, &[&str]) = if clippy {
+        ("clippy", &["--", "-D", "warnings"])
+    } else {
+        ("check", &[])
+    };
+    let shown = [&cargo_flags[..], lints].concat().join(" ");
     println!(
-        "compiling every crate that uses the generated types (cargo check --workspace --all-targets)"
+        "compiling every crate that uses the generated types (cargo {compiler} --workspace --all-targets {shown})"
     );
     let compiled = cargo()
-        .args(["check", "--workspace", "--all-targets", "--quiet"])
+        .args([compiler, "--workspace", "--all-targets", "--quiet"])
+        .args(&cargo_flags)
+        .args(lints)
         .status();
     if !compiled.is_ok_and(|s| s.success()) {
-        eprintln!(
-            "nothing was written: the spec change breaks the code above; fix it (or the spec) first"
-        );
+        let what = if clippy {
+            "the code above does not compile with this spec, or clippy refuses it"
+        } else {
+            "the spec change breaks the code above"
+        };
+        eprintln!("nothing was written: {what}; fix it (or the spec) first");
         return false;
     }
     let root = workspace_root();
@@ -205,12 +279,11 @@ fn regen(check: bool) -> bool {
     let references = scratch.join("references");
     let before = snapshots(&root);
     let mut test = cargo();
-    test.args(["test", "--quiet"]).args(SNAPSHOT_TEST).args([
-        "--",
-        SNAPSHOT_FILTER,
-        "--nocapture",
-        "--test-threads=1",
-    ]);
+    test.args(["test", "--quiet"])
+        .args(packages)
+        .args(&cargo_flags)
+        .args(SNAPSHOT_TEST)
+        .args(["--", SNAPSHOT_FILTER, "--nocapture", "--test-threads=1"]);
     test.env("INSTA_FORCE_PASS", "1")
         .env("INSTA_SNAPSHOT_REFERENCES_FILE", &references);
     if check {
