@@ -16,10 +16,26 @@ venv() {
   fi
 }
 
+# fake_command: sets the array $fake to the command that starts a fake on a
+# free loopback port: the binary $FAKE_SERVER names, as it is (the test
+# command builds it with the tests, with their features, so nothing is built
+# twice), or else `cargo xtask serve`, after building the fake.
+fake_command() {
+  if [ -n "${FAKE_SERVER:-}" ]; then
+    fake=("$FAKE_SERVER" --addr 127.0.0.1:0)
+  else
+    # One package a build, as `cargo xtask` and `cargo run` then build each.
+    cargo build --quiet --package xtask
+    cargo build --quiet --package signalwire-participants-fake
+    fake=(cargo xtask serve --addr 127.0.0.1:0)
+  fi
+}
+
 # start_fake [COMMAND...]: a fresh fake server on a free loopback port, by
 # default `cargo xtask serve --addr 127.0.0.1:0` (build the fake first; the
-# benchmarks pass the release binary); sets $demo to its first line, the
-# demo ids as JSON.
+# benchmarks pass the release binary, the SDK check and schemathesis
+# $fake from fake_command); sets $demo to its first line, the demo ids as
+# JSON.
 fake_out= fake_pid=
 start_fake() {
   [ $# -gt 0 ] || set -- cargo xtask serve --addr 127.0.0.1:0

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # schemathesis (pinned in scripts/schemathesis/requirements.txt, installed in
-# .tools/venv-schemathesis) against a fresh fake server (cargo xtask serve)
-# with the spec: every operation, every check, twice: with the demo
-# account's credentials, then with none (every answer a 401 the spec
-# describes). Fails on any server error or any answer that breaks the spec.
+# .tools/venv-schemathesis) against the fake server with the spec: every
+# operation, every check, in two runs side by side, each against a fresh
+# fake of its own: one with the demo account's credentials, one with none
+# (every answer a 401 the spec describes). Fails on any server error or any
+# answer that breaks the spec.
 # Usage: bash scripts/schemathesis.sh [--setup] ; SCHEMATHESIS_SECONDS sets
-# the time of each run (default 45).
+# the time of each run (default 45); FAKE_SERVER names a built fake binary
+# to run (scripts/lib.sh), otherwise `cargo xtask serve`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -14,11 +16,11 @@ venv .tools/venv-schemathesis scripts/schemathesis/requirements.txt
 [ "${1:-}" = "--setup" ] && exit 0
 
 seconds=${SCHEMATHESIS_SECONDS:-45}
-cargo build --quiet --package xtask --package signalwire-participants-fake
+fake_command
 reports=target/schemathesis
-trap 'stop_fake; rm -f "$fake_out"' EXIT
+mkdir -p "$reports"
 start() { # a fresh fake; its demo line sets the ST_* variables the config reads
-  start_fake
+  start_fake "${fake[@]}"
   local vars
   vars=$(python3 - "$demo" <<'PY'
 import json, shlex, sys
@@ -33,8 +35,9 @@ PY
   eval "$vars"
 }
 
-run() { # run with-credentials|without-credentials
+run() { # run with-credentials|without-credentials, in a subshell of its own
   local name=$1 auth=()
+  trap 'stop_fake; rm -f "$fake_out"' EXIT
   start
   # With credentials, the Authorization header is not generated (nor broken
   # on purpose, which --auth would then undo); without, it is generated
@@ -47,5 +50,16 @@ run() { # run with-credentials|without-credentials
     --generation-database none --report junit --report-junit-path "$reports/$name.xml" "${auth[@]}"
   stop_fake
 }
-run with-credentials
-run without-credentials
+# Side by side, each with its fake and its log, shown in order once both
+# have finished.
+pids=()
+for name in with-credentials without-credentials; do
+  ( run "$name" ) >"$reports/$name.log" 2>&1 &
+  pids+=($!)
+done
+failed=0
+for i in 0 1; do
+  wait "${pids[$i]}" || failed=1
+done
+cat "$reports/with-credentials.log" "$reports/without-credentials.log"
+[ "$failed" -eq 0 ] || { echo "schemathesis failed (see above)"; exit 1; }

@@ -14,14 +14,14 @@ venv .tools/venv-signalwire scripts/sdk/requirements-signalwire.txt
 # early, in the background, while cargo compiles).
 [ "${1:-}" = "--setup" ] && exit 0
 
-echo "building the fake; each SDK gets a fresh one (cargo xtask serve), since the checks kick participants"
-cargo build --quiet --package signalwire-participants-fake
+echo "each SDK gets a fresh fake, since the checks kick participants"
+fake_command
 out=$(mktemp)
 trap 'stop_fake; rm -f "$out" "$out".* "$fake_out"' EXIT
 
 passed=0 failed=0
 for sdk in twilio9 signalwire; do
-  start_fake
+  start_fake "${fake[@]}"
   python=".tools/venv-$sdk/bin/python"
   set +e
   SDK_CHECK_DEMO="$demo" "$python" scripts/sdk/sdk_check.py "$sdk" | tee "$out.$sdk"

@@ -14,11 +14,18 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 started=$(date +%s)
-last=
+last= last_cpu=0
+logs=target/test-logs
+mkdir -p "$logs"
+times_file=$logs/times
 step() { # prints the time the previous step took, then the next step's name
-  local now; now=$(date +%s)
-  [ -n "$last" ] && printf '   (took %ss)\n' $((now - last))
-  last=$now
+  local now used; now=$(date +%s)
+  # CPU (user + system) of the children waited for so far: `times` in this
+  # shell, not in a subshell, which has its own (empty) count.
+  times >"$times_file"
+  used=$(awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); t += p[1] * 60 + p[2] } printf "%d", t }' "$times_file")
+  [ -n "$last" ] && printf '   (took %ss, CPU %ss)\n' $((now - last)) $((used - last_cpu))
+  last=$now last_cpu=$used
   printf '\n== [at %ss] %s\n' $((now - started)) "$*"
 }
 
@@ -46,8 +53,6 @@ pkg-config --exists openssl 2>/dev/null || need "OpenSSL's development files, fo
 echo "Rust $rust_have, Node.js $node_have, $(python3 --version)"
 
 # Network-bound installs, while cargo uses the cores.
-logs=target/test-logs
-mkdir -p "$logs"
 bash scripts/redocly-lint.sh --install >"$logs/redocly-install.log" 2>&1 & redocly_install=$!
 bash scripts/sdk-check.sh --setup >"$logs/sdk-setup.log" 2>&1 & sdk_setup=$!
 bash scripts/webhook-check.sh --setup >"$logs/webhook-setup.log" 2>&1 & webhook_setup=$!
@@ -55,14 +60,19 @@ bash scripts/schemathesis.sh --setup >"$logs/schemathesis-setup.log" 2>&1 & st_s
 background() { # background PID LOG: wait for it, show its log if it failed
   wait "$1" || { cat "$2"; echo "failed: see $2"; exit 1; }
 }
+# If a step fails, the jobs still running in the background stop too.
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 
 step "cargo fmt --check"
 cargo fmt --all --check
 
 # Every feature (the native-tls stack, tracing) in clippy, the docs and the
-# tests: one build of the dependencies serves the three.
-step "cargo clippy (every target and feature, benchmarks included; warnings are errors)"
-cargo clippy --workspace --all-targets --all-features --locked --quiet -- -D warnings
+# tests, and every cargo step builds with the workspace's one feature set
+# where it can: each other set builds the dependencies again. The xtask's
+# compile step is the clippy step (`--clippy`), and its snapshot test is
+# built as `cargo test --workspace --all-features` builds it (below).
+step "cargo xtask regen --check: lint; cargo clippy of every target and feature, benchmarks included, warnings are errors; snapshots match the spec"
+cargo --locked xtask regen --check --all-features --clippy --locked
 
 step "cargo doc of the published crates (broken links and missing docs are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --all-features --locked --quiet \
@@ -71,8 +81,31 @@ RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --all-features --locked --quiet \
 step "cargo clippy of the client with its default features (the rustls code native-tls replaces)"
 cargo clippy --package signalwire-participants --lib --locked --quiet -- -D warnings
 
-step "cargo xtask regen --check (lint, compile every dependent crate, snapshots match the spec)"
-cargo xtask regen --check
+step "cargo build of every test and example, and the fake for the Python checks (the tests' one feature set)"
+cargo build --workspace --all-features --locked --quiet --tests --examples \
+  --bin signalwire-participants-fake
+export FAKE_SERVER=target/debug/signalwire-participants-fake
+
+# The packaging check, in the background from here, at the lowest priority
+# (it takes the cores the steps below leave idle), waited for at the end.
+# Cargo builds each .crate's dependencies on our other crates from a local
+# registry, and takes a registry crate it has built before (same name and
+# version) as unchanged: after an edit to participants-openapi, a second run
+# would verify the client against the stale build. So the verification has a
+# target directory of its own, laid anew each run as hard links to the
+# workspace's build (nothing is copied; cargo writes new files for what it
+# builds), where none of our three crates has been built yet.
+verify=target/package-verify
+rm -rf "$verify"
+mkdir -p "$verify/debug"
+cp -al target/debug/deps target/debug/build target/debug/.fingerprint "$verify/debug/"
+nice -n 19 cargo package --target-dir "$verify" --locked --allow-dirty --quiet \
+  -p participants-openapi -p signalwire-participants -p signalwire-participants-fake \
+  >"$logs/package.log" 2>&1 & package=$!
+
+# schemathesis runs 2 x 45 s side by side, in the background from here too.
+background $st_setup "$logs/schemathesis-setup.log"
+bash scripts/schemathesis.sh >"$logs/schemathesis.log" 2>&1 & schemathesis=$!
 
 step "external spec lint: Redocly CLI"
 background $redocly_install "$logs/redocly-install.log"
@@ -86,24 +119,16 @@ step "webhook signatures: ours against twilio 9.13 and signalwire-sdk, case by c
 background $webhook_setup "$logs/webhook-setup.log"
 bash scripts/webhook-check.sh
 
-step "schemathesis against the fake server (every operation, with and without credentials)"
-background $st_setup "$logs/schemathesis-setup.log"
-bash scripts/schemathesis.sh
-
 step "cargo test --all-features (every test, doctests and the fuzz corpus replay included)"
 cargo test --workspace --all-features --locked
 
-step "cargo package (the three published crates, each built from its .crate)"
-# Cargo builds each .crate's dependencies on our other crates from a local
-# registry, and takes a registry crate it has built before (same name and
-# version) as unchanged: after an edit to participants-openapi, a second run
-# would verify the client against the stale build. So the verification has a
-# target directory of its own, where our three crates are rebuilt every time.
-verify=(--target-dir target/package-verify)
-cargo clean --quiet "${verify[@]}" \
-  -p participants-openapi -p signalwire-participants -p signalwire-participants-fake
-cargo package "${verify[@]}" --locked --allow-dirty --quiet \
-  -p participants-openapi -p signalwire-participants -p signalwire-participants-fake
+step "schemathesis against the fake server (every operation, with and without credentials; started above)"
+background $schemathesis "$logs/schemathesis.log"
+cat "$logs/schemathesis.log"
+
+step "cargo package (the three published crates, each built from its .crate; started above)"
+background $package "$logs/package.log"
+cat "$logs/package.log"
 
 step "done"
 echo "all steps passed in $(( $(date +%s) - started ))s"
