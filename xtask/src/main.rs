@@ -42,9 +42,11 @@ Tasks:
                    either, built with every feature of every crate (as the test command builds),
                    compiled by clippy with warnings as errors in place of cargo check, and
                    with cargo's --locked
-  serve [--addr 127.0.0.1:PORT]
+  serve [--addr 127.0.0.1:PORT] [--status-callback URL]
                    run the fake SignalWire server in the foreground; its first stdout line is
                    a JSON object with base_url, account_sid, auth_token, conference_sid, call_sids
+                   and signing_key; with --status-callback (an http URL on loopback), the demo
+                   conference's events are POSTed there, signed with signing_key
   fuzz-seeds       write each fuzz target's starting inputs to fuzz/seeds/ (from the spec, its
                    examples and fixtures, the reference pages, the request snapshots)
   help             this text
@@ -73,9 +75,8 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
-        ["serve"] => serve("127.0.0.1:8080"),
+        ["serve", flags @ ..] => serve(flags),
         ["fuzz-seeds"] => fuzz_seeds::write().map_err(|e| eprintln!("{e}")).is_ok(),
-        ["serve", "--addr", addr] => serve(addr),
         [] | ["help" | "--help" | "-h"] => {
             print!("{HELP}");
             true
@@ -398,7 +399,7 @@ fn relative(root: &Path, path: &Path) -> String {
 /// Runs the fake server's binary through cargo. On Unix the xtask process
 /// becomes cargo, which becomes the server (cargo runs binaries with exec),
 /// so a caller that stops this process stops the server.
-fn serve(addr: &str) -> bool {
+fn serve(flags: &[&str]) -> bool {
     let mut command = cargo();
     command.args([
         "run",
@@ -406,9 +407,9 @@ fn serve(addr: &str) -> bool {
         "--package",
         "signalwire-participants-fake",
         "--",
-        "--addr",
-        addr,
     ]);
+    // The fake's own flags (`--addr`, `--status-callback`); it checks them.
+    command.args(flags);
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt as _;
