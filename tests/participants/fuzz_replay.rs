@@ -78,3 +78,8 @@ fn date() {
 fn path_ids() {
     replay("path_ids", harness::path_ids);
 }
+
+#[test]
+fn webhook() {
+    replay("webhook", harness::webhook);
+}
