@@ -8,9 +8,12 @@
 //! With `BENCH_DEMO` set (the first line of `signalwire-participants-fake
 //! --participants 1000`), it talks to that server; otherwise it starts the
 //! fake in-process with `Fake::with_participants(1000)`.
-//! `cargo bench -p participants-shapes --bench mute_all`
+//! `cargo bench -p participants-shapes --bench mute_all [-- ROUNDS]`: the
+//! median of ROUNDS rounds (default 30), each running the three once, on
+//! stderr, and as one JSON line on stdout.
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use std::time::Instant;
+
 use futures_util::{StreamExt, stream};
 use serde_json::Value;
 use signalwire_participants::Client;
@@ -73,7 +76,14 @@ async fn send(request: reqwest::RequestBuilder, t: &Target) -> Value {
     serde_json::from_slice(&resp.bytes().await.expect("a body")).expect("JSON")
 }
 
-fn mute_all(c: &mut Criterion) {
+/// The three ways, one after the other in each round, so that a change of
+/// load on the machine (two cores, shared) falls on all of them alike.
+fn main() {
+    // `cargo bench` passes `--bench`; a number is the rounds.
+    let rounds: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(30);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -119,39 +129,61 @@ fn mute_all(c: &mut Criterion) {
         .expect("the spec bounds PageSize");
     let http = participants_shapes::raw_http_client();
 
-    let mut group = c.benchmark_group("mute_all");
-    group.sample_size(20);
-    group.bench_function("ours", |b| {
-        b.to_async(&rt).iter(|| async {
-            let report = client
-                .participants(&target.conference)
-                .unwrap()
-                .mute_all()
-                .concurrency(CONCURRENCY)
-                .await
-                .unwrap();
+    let ours = |concurrency: Option<usize>| {
+        let client = &client;
+        let conference = &target.conference;
+        async move {
+            let all = client.participants(conference).unwrap().mute_all();
+            let all = match concurrency {
+                Some(n) => all.concurrency(n),
+                None => all,
+            };
+            let report = all.await.unwrap();
             assert_eq!(report.succeeded_count(), PARTICIPANTS);
-        })
-    });
-    group.bench_function("baseline_reqwest", |b| {
-        b.to_async(&rt).iter(|| async {
+        }
+    };
+    let timed = |job: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + '_>>| {
+        let started = Instant::now();
+        rt.block_on(job);
+        started.elapsed().as_secs_f64() * 1e3
+    };
+    // Warm up: connections, the allocator, the fake's pages.
+    for _ in 0..3 {
+        timed(Box::pin(ours(Some(CONCURRENCY))));
+        timed(Box::pin(async {
+            baseline(&http, &target, largest).await;
+        }));
+    }
+    let names = ["ours", "baseline_reqwest", "ours_default_concurrency"];
+    let mut times: [Vec<f64>; 3] = Default::default();
+    let mut ratios = Vec::new();
+    for _ in 0..rounds {
+        let a = timed(Box::pin(ours(Some(CONCURRENCY))));
+        let b = timed(Box::pin(async {
             assert_eq!(baseline(&http, &target, largest).await, PARTICIPANTS);
-        })
-    });
-    // For the record: the default concurrency.
-    group.bench_function("ours_default_concurrency", |b| {
-        b.to_async(&rt).iter(|| async {
-            let report = client
-                .participants(&target.conference)
-                .unwrap()
-                .mute_all()
-                .await
-                .unwrap();
-            assert_eq!(report.succeeded_count(), PARTICIPANTS);
-        })
-    });
-    group.finish();
+        }));
+        let c = timed(Box::pin(ours(None)));
+        for (t, x) in times.iter_mut().zip([a, b, c]) {
+            t.push(x);
+        }
+        ratios.push(a / b);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let mut line = serde_json::Map::new();
+    for (name, t) in names.iter().zip(times.iter_mut()) {
+        let m = median(t);
+        eprintln!(
+            "mute_all/{name}: median {m:.1} ms of {rounds} rounds (list + {PARTICIPANTS} updates)"
+        );
+        line.insert(name.to_string(), m.into());
+    }
+    let ratio = median(&mut ratios);
+    eprintln!(
+        "ours / baseline_reqwest, the median of the rounds' ratios: {ratio:.3} (goal: at most 1.15)"
+    );
+    line.insert("ratio_of_rounds".into(), ratio.into());
+    println!("{}", Value::Object(line));
 }
-
-criterion_group!(benches, mute_all);
-criterion_main!(benches);
