@@ -121,12 +121,14 @@ impl Provider {
     }
 }
 
-/// Verifies callbacks: holds the key (a [`Secret`]: never in `Debug`,
-/// errors or traces).
+/// Verifies callbacks: holds the key, taken as a [`Secret`] (never in
+/// `Debug`, errors or traces), as the HMAC state it keys, made once and
+/// wiped from memory when dropped as `Secret` is.
 #[derive(Clone)]
 pub struct Verifier {
     provider: Provider,
-    key: Secret,
+    /// The HMAC-SHA1 state after the key.
+    keyed: Hmac<Sha1>,
     max_body: usize,
 }
 
@@ -210,9 +212,12 @@ impl Verifier {
 
     /// Verifies `provider`'s callbacks, signed with `key`.
     pub fn new(provider: Provider, key: impl Into<Secret>) -> Self {
+        let key: Secret = key.into();
+        let keyed = Hmac::new_from_slice(key.expose_secret().as_bytes())
+            .expect("HMAC takes keys of any length");
         Verifier {
             provider,
-            key: key.into(),
+            keyed,
             max_body: MAX_BODY,
         }
     }
@@ -272,14 +277,14 @@ impl Verifier {
             // The signature covers the URL; the hash in it covers the body.
             if !target
                 .candidates()
-                .any(|url| matches(&key, url, &[], &signature))
+                .any(|url| matches(&key, url, &Fields::NONE, &signature))
             {
                 return Err(VerifyError::BadSignature);
             }
             return target.check_body_hash(body);
         }
         let params = self.params(body);
-        if params.is_empty() && !body.is_empty() {
+        if params.pairs.is_empty() && !body.is_empty() {
             // Only the URL could be signed: that covers no byte of this body.
             return Err(VerifyError::BadSignature);
         }
@@ -303,18 +308,14 @@ impl Verifier {
         let mut mac = self.keyed();
         mac.update(url.as_bytes());
         if target.body_sha256.is_none() {
-            for (k, v) in &self.params(body) {
-                mac.update(k.as_bytes());
-                mac.update(v.as_bytes());
-            }
+            self.params(body).feed(&mut mac);
         }
         Ok(base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))
     }
 
-    /// The HMAC state keyed with the secret (wiped when dropped).
+    /// A copy of the HMAC state keyed with the secret.
     fn keyed(&self) -> Hmac<Sha1> {
-        Hmac::new_from_slice(self.key.expose_secret().as_bytes())
-            .expect("HMAC takes keys of any length")
+        self.keyed.clone()
     }
 
     /// The one value of the signature header.
@@ -339,9 +340,9 @@ impl Verifier {
         value.to_str().map_err(|_| VerifyError::BadSignature)
     }
 
-    /// The body's form fields, percent-decoded, in the order the provider
-    /// signs them.
-    fn params<'b>(&self, body: &'b [u8]) -> Vec<(Cow<'b, str>, Cow<'b, str>)> {
+    /// The body's form fields, percent-decoded, and the order the
+    /// provider signs them in.
+    fn params<'b>(&self, body: &'b [u8]) -> Fields<'b> {
         // A conference callback has about 15 fields.
         let mut params = Vec::with_capacity(16);
         match std::str::from_utf8(body) {
@@ -376,19 +377,65 @@ impl Verifier {
             }
             Err(_) => params.extend(url::form_urlencoded::parse(body)),
         }
+        // Sorted by the first eight bytes of the key, as a number, and only
+        // on a tie by the whole key (and value): the same order as sorting
+        // the strings, with fewer string comparisons and smaller moves.
+        let mut order: Vec<(u64, usize)> = (params.iter().enumerate())
+            .map(|(i, (k, _))| (prefix(k), i))
+            .collect();
         match self.provider {
-            // Keys ascending, each key's values ascending and de-duplicated:
-            // sorting the pairs does both (code point order, as Python).
+            // Keys ascending, each key's values ascending and de-duplicated
+            // (code point order, as Python sorts).
             Provider::Twilio => {
-                params.sort_unstable();
-                params.dedup();
+                order.sort_unstable_by(|a, b| {
+                    a.0.cmp(&b.0).then_with(|| params[a.1].cmp(&params[b.1]))
+                });
+                order.dedup_by(|a, b| a.0 == b.0 && params[a.1] == params[b.1]);
             }
-            // Keys ascending; a repeated key's values in submission order
-            // (a stable sort by key only).
-            Provider::SignalWire => params.sort_by(|a, b| a.0.cmp(&b.0)),
+            // Keys ascending; a repeated key's values in submission order.
+            Provider::SignalWire => order.sort_unstable_by(|a, b| {
+                (a.0.cmp(&b.0))
+                    .then_with(|| params[a.1].0.cmp(&params[b.1].0))
+                    .then(a.1.cmp(&b.1))
+            }),
         }
-        params
+        Fields {
+            pairs: params,
+            order,
+        }
     }
+}
+
+/// A form body's fields, and the order they are signed in.
+struct Fields<'b> {
+    pairs: Vec<(Cow<'b, str>, Cow<'b, str>)>,
+    /// Each signed field's key prefix and index in `pairs`, in order.
+    order: Vec<(u64, usize)>,
+}
+
+impl Fields<'_> {
+    /// No fields (what a URL-only signature covers).
+    const NONE: Fields<'static> = Fields {
+        pairs: Vec::new(),
+        order: Vec::new(),
+    };
+
+    /// Adds each signed field to the MAC: key, then value.
+    fn feed(&self, mac: &mut Hmac<Sha1>) {
+        for &(_, i) in &self.order {
+            let (k, v) = &self.pairs[i];
+            mac.update(k.as_bytes());
+            mac.update(v.as_bytes());
+        }
+    }
+}
+
+/// The first eight bytes of `key` as a big-endian number, zero-padded.
+fn prefix(key: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = key.len().min(8);
+    bytes[..n].copy_from_slice(&key.as_bytes()[..n]);
+    u64::from_be_bytes(bytes)
 }
 
 /// What a byte is to a form body's fields (`FORM_CLASS`).
@@ -407,20 +454,12 @@ const FORM_CLASS: [u8; 256] = {
 
 /// Whether the HMAC of `url` (in up to three pieces) and the fields is
 /// `signature`, compared in constant time.
-fn matches(
-    key: &Hmac<Sha1>,
-    url: [&str; 3],
-    params: &[(Cow<'_, str>, Cow<'_, str>)],
-    signature: &[u8],
-) -> bool {
+fn matches(key: &Hmac<Sha1>, url: [&str; 3], fields: &Fields<'_>, signature: &[u8]) -> bool {
     let mut mac = key.clone();
     for piece in url {
         mac.update(piece.as_bytes());
     }
-    for (k, v) in params {
-        mac.update(k.as_bytes());
-        mac.update(v.as_bytes());
-    }
+    fields.feed(&mut mac);
     mac.verify_slice(signature).is_ok()
 }
 
