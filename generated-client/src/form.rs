@@ -165,11 +165,12 @@ pub fn read(
                     (Some(min), None) => format!("a number of at least {min}"),
                     _ => "a whole number".to_string(),
                 };
-                // Digits only (no sign, no `+`), and within u64: a longer
-                // number is out of every bound the spec can state (and a
-                // target type narrower than u64 refuses what it cannot hold).
+                // Digits only (no sign, no `+`). A number past u64 is past
+                // every bound: refused where the spec sets a maximum, read
+                // as u64::MAX where it sets none (a type narrower than u64,
+                // such as an event's SequenceNumber, then refuses it).
                 let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
-                let n = value.parse::<u64>().ok().filter(|_| digits);
+                let n = digits.then(|| value.parse::<u64>().unwrap_or(u64::MAX));
                 let within = |n: &u64| {
                     let n = i128::from(*n);
                     n >= i128::from(min) && max.is_none_or(|max| n <= i128::from(max))
@@ -206,7 +207,11 @@ mod tests {
             read(b"N=18446744073709551615", field).unwrap()["N"],
             u64::MAX
         );
-        for bad in ["N=99999999999999999999", "N=-1", "N=%2B1", "N=", "N=1e3"] {
+        assert_eq!(
+            read(b"N=99999999999999999999", field).unwrap()["N"],
+            u64::MAX
+        );
+        for bad in ["N=-1", "N=%2B1", "N=", "N=1e3"] {
             let err = read(bad.as_bytes(), field).unwrap_err();
             assert!(matches!(err, FormError::Invalid { .. }), "{bad}: {err}");
         }
@@ -218,6 +223,7 @@ mod tests {
             })
         };
         assert!(read(b"N=1000", bounded).is_ok());
+        assert!(read(b"N=99999999999999999999", bounded).is_err());
         let err = read(b"N=1001", bounded).unwrap_err();
         assert_eq!(
             err.to_string(),
