@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 
 use chrono::Datelike as _;
 
+use signalwire_participants::events::{self, ReceiveError};
 use signalwire_participants::webhook::{MAX_BODY, Provider, Verifier, VerifyError};
 use signalwire_participants::{Client, Error, Rfc2822Date, types};
 
@@ -245,6 +246,27 @@ pub fn webhook(data: &[u8]) {
         verifier.verify(&url, &headers, body),
         "not deterministic"
     );
+    // What a callback is read as, signed or not: never a panic; an error
+    // that says what is wrong; and receive's verdict is verify's, then the
+    // decoder's.
+    if body.len() <= limit {
+        let decoded = types::ConferenceEvent::from_form(body);
+        assert_eq!(
+            decoded,
+            types::ConferenceEvent::from_form(body),
+            "not deterministic"
+        );
+        if let Err(e) = &decoded {
+            assert!(e.to_string().starts_with("not a conference event: "), "{e}");
+        }
+        let received = events::receive(&verifier, &url, &headers, body);
+        match (&outcome, received) {
+            (Err(e), Err(ReceiveError::Verify(r))) => assert_eq!(e, &r),
+            (Err(e), r) => panic!("verify said {e:?}, receive {r:?}"),
+            (Ok(()), Err(ReceiveError::Verify(r))) => panic!("verify took it, receive said {r:?}"),
+            (Ok(()), _) => {}
+        }
+    }
     if body.len() > limit {
         let too_large = VerifyError::BodyTooLarge {
             limit,
