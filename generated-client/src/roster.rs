@@ -39,6 +39,9 @@ use crate::types::{self, ConferenceEvent, ConferenceEventName as Name};
 ///   seen so far: subscribe first, list, then reconcile.
 /// - Events of another conference are ignored.
 ///
+/// It remembers every `SequenceNumber` it has seen (8 bytes each), to know
+/// a repeat; a conference's events number in the hundreds or thousands.
+///
 /// ```
 /// use signalwire_participants::roster::{Outcome, Roster};
 /// use signalwire_participants::types::ConferenceEvent;
