@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# CPU per verification of one conference callback (a 15-field form body,
-# tests/benches/webhook_event.json): ours (the criterion benchmark
-# tests/benches/webhook.rs) against twilio-python 9.13's
-# RequestValidator.validate and signalwire-sdk's validator on the same
-# inputs, each on its thread's CPU clock (CLOCK_THREAD_CPUTIME_ID), in the
+# CPU per conference callback (a 15-field form body,
+# tests/benches/webhook_event.json), verified and decoded into the typed
+# event (`events::receive`) and verified alone: ours (the criterion
+# benchmark tests/benches/webhook.rs) against twilio-python 9.13's
+# RequestValidator.validate (with and without parsing the body) and
+# signalwire-sdk's validator on the same inputs, each on its thread's CPU clock (CLOCK_THREAD_CPUTIME_ID), in the
 # same run: ROUNDS rounds, each running ours and then the Python libraries,
 # so that both sides share whatever else the machine is doing; the medians
 # over the rounds, and the median of the rounds' ratios. The goal (issue 21)
@@ -31,8 +32,8 @@ import json, pathlib, sys
 ours = {}
 for estimates in pathlib.Path(sys.argv[1]).glob("**/new/estimates.json"):
     name = json.loads((estimates.parent / "benchmark.json").read_text())["full_id"]
-    if name.startswith("webhook/verify/"):
-        ours[name.removeprefix("webhook/verify/")] = json.loads(estimates.read_text())["median"]["point_estimate"]
+    if name.startswith(("webhook/verify/", "webhook/receive/")):
+        ours[name.removeprefix("webhook/")] = json.loads(estimates.read_text())["median"]["point_estimate"]
 print(json.dumps(ours))
 PY
 )
@@ -43,7 +44,7 @@ PY
 import json
 row = json.loads('''$(tail -n 1 "$results")''')
 o, t = row["ours"], row["twilio"]
-print(f"round $r: ours (twilio) {o['twilio'] / 1e3:.2f} us, twilio-python validate {t['validate'] / 1e3:.2f} us: {t['validate'] / o['twilio']:.1f}x")
+print(f"round $r: ours, verify + decode (twilio) {o['receive/twilio'] / 1e3:.2f} us; twilio-python parse + validate {t['parse_and_validate'] / 1e3:.2f} us: {t['parse_and_validate'] / o['receive/twilio']:.1f}x")
 PY
 done
 python3 - "$results" <<'PY'
@@ -51,16 +52,19 @@ import json, statistics, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
 med = lambda xs: statistics.median(xs)
 us = lambda ns: f"{ns / 1e3:.2f} us"
-print(f"CPU per verification, median of {len(rows)} rounds (each round: criterion's median for ours, the median of 5 runs for Python):")
+print(f"CPU per callback, median of {len(rows)} rounds (each round: criterion's median for ours, the median of 5 runs for Python):")
 for name in sorted(rows[0]["ours"]):
     print(f"  ours, {name}: {us(med([r['ours'][name] for r in rows]))}")
 t, s = rows[0]["twilio"]["library"], rows[0]["signalwire"]["library"]
 print(f"  {t} RequestValidator.validate (form already parsed): {us(med([r['twilio']['validate'] for r in rows]))}")
 print(f"  {t} parse_qsl + MultiDict + validate: {us(med([r['twilio']['parse_and_validate'] for r in rows]))}")
 print(f"  {s} validate_webhook_signature: {us(med([r['signalwire']['validate_webhook_signature'] for r in rows]))}")
+ratio = lambda theirs, ours: med([r[theirs[0]][theirs[1]] / r["ours"][ours] for r in rows])
+print("Times less CPU than twilio-python (median of the rounds' ratios; goal: at least 20):")
 for name in ("twilio", "twilio_default_port"):
-    ratio = med([r["twilio"]["validate"] / r["ours"][name] for r in rows])
-    print(f"twilio-python validate / ours ({name}): {ratio:.1f} times less CPU (median of the rounds' ratios; goal: at least 20)")
-ratio = med([r["signalwire"]["validate_webhook_signature"] / r["ours"]["signalwire"] for r in rows])
-print(f"signalwire-sdk / ours (signalwire): {ratio:.1f} times less CPU")
+    print(f"  verify + decode ({name}) against parse + validate, both from the raw body: {ratio(('twilio', 'parse_and_validate'), 'receive/' + name):.1f}")
+    print(f"  verify + decode ({name}) against validate of a parsed form: {ratio(('twilio', 'validate'), 'receive/' + name):.1f}")
+    print(f"  verify alone ({name}) against validate of a parsed form: {ratio(('twilio', 'validate'), 'verify/' + name):.1f}")
+print(f"signalwire-sdk / ours, verify alone (signalwire): {ratio(('signalwire', 'validate_webhook_signature'), 'verify/signalwire'):.1f} times less CPU")
+print(f"signalwire-sdk / ours, verify + decode (signalwire): {ratio(('signalwire', 'validate_webhook_signature'), 'receive/signalwire'):.1f} times less CPU")
 PY

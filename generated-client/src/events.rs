@@ -96,7 +96,10 @@ pub fn receive(
     headers: &http::HeaderMap,
     body: &[u8],
 ) -> Result<ConferenceEvent, ReceiveError> {
-    verifier.verify(url, headers, body)?;
+    let pairs = verifier.verified(url, headers, body)?;
+    if let Some(pairs) = pairs.filter(|_| !body.is_empty()) {
+        return Ok(form::decode_parsed(body, pairs, Unknown::Keep).map_err(EventError)?);
+    }
     if body.is_empty() {
         let query = url.split_once('?').map(|(_, q)| q).unwrap_or_default();
         let query = query.split('#').next().unwrap_or_default();

@@ -6,6 +6,10 @@
 //! them as text.) The conference events and the fake server both read
 //! forms this way.
 
+use std::borrow::Cow;
+
+use serde::de::value::{Error as DeError, MapDeserializer};
+use serde::de::{IntoDeserializer, Visitor};
 use serde_json::{Map, Value};
 
 use crate::spec_facts;
@@ -31,13 +35,25 @@ impl Field {
 
     /// A property of one of the spec's object schemas, by its wire name.
     pub fn of_schema(schema: &str, name: &str) -> Option<Field> {
-        let mut fields = spec_facts::SCHEMA_FIELDS.iter();
-        let (.., kind) = fields.find(|(s, field, _)| *s == schema && *field == name)?;
+        Self::in_fields(schema_fields(schema), name)
+    }
+
+    /// A property among one schema's [`schema_fields`].
+    fn in_fields(fields: &[(&str, &str, &'static str)], name: &str) -> Option<Field> {
+        let (.., kind) = fields.iter().find(|(_, field, _)| *field == name)?;
         Some(Field {
             kind,
             ..Field::TEXT
         })
     }
+}
+
+/// One schema's run of the sorted `SCHEMA_FIELDS`.
+fn schema_fields(schema: &str) -> &'static [(&'static str, &'static str, &'static str)] {
+    let fields = spec_facts::SCHEMA_FIELDS;
+    let start = fields.partition_point(|(s, ..)| *s < schema);
+    let len = fields[start..].partition_point(|(s, ..)| *s == schema);
+    &fields[start..start + len]
 }
 
 /// A generated type of one of the spec's object schemas (the generator
@@ -73,13 +89,29 @@ pub enum Unknown {
 /// # Ok::<(), signalwire_participants::form::FormError>(())
 /// ```
 pub fn decode<T: Schema>(bytes: &[u8], unknown: Unknown) -> Result<T, FormError> {
-    let field = |name: &str| match (Field::of_schema(T::NAME, name), unknown) {
+    decode_parsed(bytes, pairs(bytes), unknown)
+}
+
+/// [`decode`], given the form's [`pairs`] (already split by the verifier).
+pub(crate) fn decode_parsed<'b, T: Schema>(
+    bytes: &'b [u8],
+    pairs: Vec<(Cow<'b, str>, Cow<'b, str>)>,
+    unknown: Unknown,
+) -> Result<T, FormError> {
+    let schema = schema_fields(T::NAME);
+    let field = |name: &str| match (Field::in_fields(schema, name), unknown) {
         (None, Unknown::Keep) => Some(Field::TEXT),
         (field, _) => field,
     };
-    let fields = read(bytes, field)?;
-    let given = fields.clone();
-    serde_path_to_error::deserialize(Value::Object(fields)).map_err(|e| {
+    // The common case, a good form, is read once and untracked; a bad one
+    // is read again, its path tracked, to say which field is wrong.
+    let fields = typed(pairs, field)?;
+    let fields = fields.into_iter().map(|(k, v)| (Typed::Text(k), v));
+    if let Ok(typed) = T::deserialize(MapDeserializer::new(fields)) {
+        return Ok(typed);
+    }
+    let given = read(bytes, field)?;
+    serde_path_to_error::deserialize(Value::Object(given.clone())).map_err(|e| {
         let name = e.path().to_string();
         let Some(value) = given.get(&name) else {
             // Not about one field: a required one is missing, say.
@@ -144,8 +176,43 @@ pub fn read(
     bytes: &[u8],
     field: impl Fn(&str) -> Option<Field>,
 ) -> Result<Map<String, Value>, FormError> {
-    let mut fields = Map::new();
-    for (name, value) in url::form_urlencoded::parse(bytes) {
+    let typed = typed(pairs(bytes), field)?;
+    Ok(typed
+        .into_iter()
+        .map(|(k, v)| (k.into(), v.into()))
+        .collect())
+}
+
+/// The fields of a form, percent-decoded, in order: what
+/// `form_urlencoded::parse` gives, with the fields that have nothing to
+/// decode (most, in a callback) borrowed as they are. Splitting valid UTF-8
+/// at `&` and `=` leaves valid UTF-8. (The verifier and the decoder share
+/// it: it is most of the cost of reading a callback.)
+pub(crate) fn pairs(body: &[u8]) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
+    // A conference callback has about 15 fields.
+    let mut pairs = Vec::with_capacity(16);
+    let Ok(text) = std::str::from_utf8(body) else {
+        pairs.extend(url::form_urlencoded::parse(body));
+        return pairs;
+    };
+    for field in text.split('&').filter(|field| !field.is_empty()) {
+        if memchr::memchr2(b'%', b'+', field.as_bytes()).is_some() {
+            pairs.extend(url::form_urlencoded::parse(field.as_bytes()));
+        } else {
+            let (k, v) = field.split_once('=').unwrap_or((field, ""));
+            pairs.push((Cow::Borrowed(k), Cow::Borrowed(v)));
+        }
+    }
+    pairs
+}
+
+/// Each pair typed as [`read`] says, the last of a repeated name kept.
+fn typed<'a>(
+    pairs: impl IntoIterator<Item = (Cow<'a, str>, Cow<'a, str>)>,
+    field: impl Fn(&str) -> Option<Field>,
+) -> Result<Vec<(Cow<'a, str>, Typed<'a>)>, FormError> {
+    let mut fields: Vec<(Cow<'a, str>, Typed<'a>)> = Vec::with_capacity(16);
+    for (name, value) in pairs {
         let Some(spec) = field(&name) else {
             return Err(FormError::Unknown { name: name.into() });
         };
@@ -155,8 +222,8 @@ pub fn read(
             expected,
         };
         let typed = match spec.kind {
-            "boolean" if value.eq_ignore_ascii_case("true") => Value::Bool(true),
-            "boolean" if value.eq_ignore_ascii_case("false") => Value::Bool(false),
+            "boolean" if value.eq_ignore_ascii_case("true") => Typed::Bool(true),
+            "boolean" if value.eq_ignore_ascii_case("false") => Typed::Bool(false),
             "boolean" => return Err(invalid("expected true or false".into())),
             "integer" => {
                 let (min, max) = (spec.minimum.unwrap_or(i64::MIN), spec.maximum);
@@ -175,24 +242,97 @@ pub fn read(
                     let n = i128::from(*n);
                     n >= i128::from(min) && max.is_none_or(|max| n <= i128::from(max))
                 };
-                let n = n.filter(within);
-                Value::from(n.ok_or_else(|| invalid(format!("expected {range}")))?)
+                Typed::Integer(
+                    n.filter(within)
+                        .ok_or_else(|| invalid(format!("expected {range}")))?,
+                )
             }
             kind => {
                 let mut enums = spec_facts::ENUMS.iter();
                 let values = enums.find(|(schema, _)| *schema == kind).map(|(_, v)| *v);
                 let known = values.and_then(|v| v.iter().find(|v| v.eq_ignore_ascii_case(&value)));
-                Value::String(known.map_or_else(|| value.to_string(), |v| v.to_string()))
+                Typed::Text(known.map_or(value, |v| Cow::Borrowed(*v)))
             }
         };
-        fields.insert(name.into_owned(), typed);
+        match fields.iter_mut().find(|(k, _)| *k == name) {
+            Some((_, earlier)) => *earlier = typed,
+            None => fields.push((name, typed)),
+        }
     }
     Ok(fields)
+}
+
+/// One form value with the type its schema gives it: what a generated type
+/// reads, without a JSON map between (the common case of [`decode`]).
+enum Typed<'a> {
+    Bool(bool),
+    Integer(u64),
+    Text(Cow<'a, str>),
+}
+
+impl From<Typed<'_>> for Value {
+    fn from(typed: Typed<'_>) -> Value {
+        match typed {
+            Typed::Bool(b) => Value::Bool(b),
+            Typed::Integer(n) => Value::from(n),
+            Typed::Text(s) => Value::String(s.into_owned()),
+        }
+    }
+}
+
+impl<'de> IntoDeserializer<'de, DeError> for Typed<'de> {
+    type Deserializer = Self;
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+// A present form value is `Some`; a text value is also a unit enum variant.
+impl<'de> serde::Deserializer<'de> for Typed<'de> {
+    type Error = DeError;
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match self {
+            Typed::Bool(b) => visitor.visit_bool(b),
+            Typed::Integer(n) => visitor.visit_u64(n),
+            // Borrowed, so that a `flatten`ed type buffers no copy.
+            Typed::Text(Cow::Borrowed(s)) => visitor.visit_borrowed_str(s),
+            Typed::Text(Cow::Owned(s)) => visitor.visit_string(s),
+        }
+    }
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        visitor.visit_some(self)
+    }
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        match self {
+            Typed::Text(s) => s
+                .into_deserializer()
+                .deserialize_enum(name, variants, visitor),
+            other => other.deserialize_any(visitor),
+        }
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct identifier ignored_any
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn schema_fields_are_sorted_for_the_binary_search() {
+        assert!(spec_facts::SCHEMA_FIELDS.is_sorted_by(|a, b| (a.0, a.1) < (b.0, b.1)));
+        let field = Field::of_schema("ConferenceEvent", "SequenceNumber");
+        assert_eq!(field.map(|f| f.kind), Some("integer"));
+        assert_eq!(Field::of_schema("ConferenceEvent", "Nope"), None);
+    }
 
     #[test]
     fn integers_are_read_within_bounds_and_i64() {

@@ -252,6 +252,17 @@ impl Verifier {
         headers: &http::HeaderMap,
         body: &[u8],
     ) -> Result<(), VerifyError> {
+        self.verified(url, headers, body).map(drop)
+    }
+
+    /// [`Verifier::verify`], giving back the form's fields when it split
+    /// them (the form scheme), for the decoder to reuse.
+    pub(crate) fn verified<'b>(
+        &self,
+        url: &str,
+        headers: &http::HeaderMap,
+        body: &'b [u8],
+    ) -> Result<Option<FormPairs<'b>>, VerifyError> {
         if body.len() > self.max_body {
             return Err(VerifyError::BodyTooLarge {
                 limit: self.max_body,
@@ -270,7 +281,7 @@ impl Verifier {
             mac.update(body);
             mac.verify_slice(&hex)
                 .map_err(|_| VerifyError::BadSignature)?;
-            return target.check_body_hash(body);
+            return target.check_body_hash(body).map(|()| None);
         }
         let signature = decode_base64_sha1(signature).ok_or(VerifyError::BadSignature)?;
         if target.body_sha256.is_some() {
@@ -281,7 +292,7 @@ impl Verifier {
             {
                 return Err(VerifyError::BadSignature);
             }
-            return target.check_body_hash(body);
+            return target.check_body_hash(body).map(|()| None);
         }
         let params = self.params(body);
         if params.pairs.is_empty() && !body.is_empty() {
@@ -292,7 +303,7 @@ impl Verifier {
             .candidates()
             .any(|url| matches(&key, url, &params, &signature))
         {
-            Ok(())
+            Ok(Some(params.pairs))
         } else {
             Err(VerifyError::BadSignature)
         }
@@ -343,40 +354,7 @@ impl Verifier {
     /// The body's form fields, percent-decoded, and the order the
     /// provider signs them in.
     fn params<'b>(&self, body: &'b [u8]) -> Fields<'b> {
-        // A conference callback has about 15 fields.
-        let mut params = Vec::with_capacity(16);
-        match std::str::from_utf8(body) {
-            // What `form_urlencoded::parse` gives, with the fields that
-            // have nothing to decode (most, in a callback) borrowed as they
-            // are: splitting valid UTF-8 at `&` and `=` leaves valid UTF-8.
-            Ok(text) => {
-                // One pass over the bytes, most of which are none of `&=%+`.
-                let (mut start, mut equals, mut escaped) = (0, None, false);
-                let mut field_end = |start: usize, end: usize, equals: Option<usize>, escaped| {
-                    let field = &text[start..end];
-                    if escaped {
-                        params.extend(url::form_urlencoded::parse(field.as_bytes()));
-                    } else if !field.is_empty() {
-                        let (k, v) =
-                            equals.map_or((field, ""), |e| (&text[start..e], &text[e + 1..end]));
-                        params.push((Cow::Borrowed(k), Cow::Borrowed(v)));
-                    }
-                };
-                for (i, b) in text.bytes().enumerate() {
-                    match FORM_CLASS[usize::from(b)] {
-                        PLAIN => {}
-                        AMPERSAND => {
-                            field_end(start, i, equals, escaped);
-                            (start, equals, escaped) = (i + 1, None, false);
-                        }
-                        EQUALS => equals = equals.or(Some(i)),
-                        _ => escaped = true,
-                    }
-                }
-                field_end(start, text.len(), equals, escaped);
-            }
-            Err(_) => params.extend(url::form_urlencoded::parse(body)),
-        }
+        let params = crate::form::pairs(body);
         // Sorted by the first eight bytes of the key, as a number, and only
         // on a tie by the whole key (and value): the same order as sorting
         // the strings, with fewer string comparisons and smaller moves.
@@ -406,9 +384,12 @@ impl Verifier {
     }
 }
 
+/// A form body's fields, percent-decoded, in the order sent.
+pub(crate) type FormPairs<'b> = Vec<(Cow<'b, str>, Cow<'b, str>)>;
+
 /// A form body's fields, and the order they are signed in.
 struct Fields<'b> {
-    pairs: Vec<(Cow<'b, str>, Cow<'b, str>)>,
+    pairs: FormPairs<'b>,
     /// Each signed field's key prefix and index in `pairs`, in order.
     order: Vec<(u64, usize)>,
 }
@@ -437,20 +418,6 @@ fn prefix(key: &str) -> u64 {
     bytes[..n].copy_from_slice(&key.as_bytes()[..n]);
     u64::from_be_bytes(bytes)
 }
-
-/// What a byte is to a form body's fields (`FORM_CLASS`).
-const PLAIN: u8 = 0;
-const AMPERSAND: u8 = 1;
-const EQUALS: u8 = 2;
-const ESCAPE: u8 = 3;
-const FORM_CLASS: [u8; 256] = {
-    let mut class = [PLAIN; 256];
-    class[b'&' as usize] = AMPERSAND;
-    class[b'=' as usize] = EQUALS;
-    class[b'%' as usize] = ESCAPE;
-    class[b'+' as usize] = ESCAPE;
-    class
-};
 
 /// Whether the HMAC of `url` (in up to three pieces) and the fields is
 /// `signature`, compared in constant time.

@@ -406,7 +406,7 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
                 });
                 for (field, property) in &o.properties {
                     let kind = kind(&property.clone().unbox());
-                    objects.push(quote::quote! { (#name, #field, #kind) });
+                    objects.push((name.clone(), field.clone(), kind));
                 }
             }
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
@@ -416,6 +416,11 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             _ => {}
         }
     }
+    // Sorted, for a binary search by schema and property.
+    objects.sort();
+    let objects = objects
+        .iter()
+        .map(|(name, field, kind)| quote::quote! { (#name, #field, #kind) });
     let patterned = shapes.iter().map(|(name, text)| {
         let ident = quote::format_ident!("{name}");
         let path: syn::Path = syn::parse_str(PATTERNED_TRAIT).expect("a Rust path");
@@ -518,7 +523,8 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             /// The values of each string schema with an `enum`.
             pub const ENUMS: &[(&str, &[&str])] = &[#(#enums),*];
             /// The properties of every object schema: schema, property, and
-            /// its kind (as [`Parameter::kind`]).
+            /// its kind (as [`Parameter::kind`]), sorted by schema and
+            /// property.
             pub const SCHEMA_FIELDS: &[(&str, &str, &str)] = &[#(#objects),*];
             /// The generated builders' message for a value that does not
             /// convert, and the parameter it is about.

@@ -1,15 +1,20 @@
-//! Verifying one conference callback (`webhook::Verifier::verify`: the raw
-//! form body parsed, sorted, and HMAC-SHA1 checked), measured in CPU time
-//! (the thread's CPU clock, `CLOCK_THREAD_CPUTIME_ID`), the clock
+//! Receiving one conference callback, measured in CPU time (the thread's
+//! CPU clock, `CLOCK_THREAD_CPUTIME_ID`, the clock
 //! scripts/sdk/webhook_bench.py reads for twilio-python's
-//! `RequestValidator.validate` on the same inputs (tests/benches/webhook_event.json).
-//! `bash scripts/webhook-bench.sh` runs both and prints the ratio; the goal
-//! is at least 20 times less CPU than twilio-python.
+//! `RequestValidator.validate` on the same inputs,
+//! tests/benches/webhook_event.json): verified and decoded into the typed
+//! event (`events::receive`, what an application calls), and verified alone
+//! (`webhook::Verifier::verify`: the raw form body split, sorted and
+//! HMAC-SHA1 checked). `bash scripts/webhook-bench.sh` runs both sides and
+//! prints the ratios; the goal is at least 20 times less CPU than
+//! twilio-python.
 
 use std::hint::black_box;
 
 use criterion::measurement::{Measurement, ValueFormatter};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use signalwire_participants::events;
+use signalwire_participants::types::ConferenceEvent;
 use signalwire_participants::webhook::{Provider, Verifier};
 
 /// The calling thread's CPU time, in nanoseconds.
@@ -148,9 +153,47 @@ fn verify(c: &mut Criterion<ThreadCpu>) {
     group.finish();
 }
 
+/// Verifying and decoding: `events::receive`, the signature checked and the
+/// body read into the typed `ConferenceEvent`, what an application calls.
+fn receive(c: &mut Criterion<ThreadCpu>) {
+    let event = event();
+    let body = event.body.as_bytes();
+    let url = event.url.as_str();
+    let url_443 = url.replacen("example.com/", "example.com:443/", 1);
+    let mut group = c.benchmark_group("webhook/receive");
+    for (name, provider, signed_url) in [
+        ("twilio", Provider::Twilio, url),
+        ("twilio_default_port", Provider::Twilio, url_443.as_str()),
+        ("signalwire", Provider::SignalWire, url),
+    ] {
+        let verifier = Verifier::new(provider, event.auth_token.as_str());
+        let mut headers = http::HeaderMap::new();
+        let signature = verifier.sign(signed_url, body).unwrap();
+        headers.insert(provider.signature_header(), signature.parse().unwrap());
+        let decoded = events::receive(&verifier, url, &headers, body).expect("the event is read");
+        assert_eq!(decoded.sequence_number, Some(4));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                events::receive(
+                    &verifier,
+                    black_box(url),
+                    black_box(&headers),
+                    black_box(body),
+                )
+                .unwrap()
+            })
+        });
+    }
+    // Decoding alone, for the share it takes.
+    group.bench_function("decode_only", |b| {
+        b.iter(|| ConferenceEvent::from_form(black_box(body)).unwrap())
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().with_measurement(ThreadCpu);
-    targets = verify
+    targets = verify, receive
 }
 criterion_main!(benches);
