@@ -21,6 +21,29 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+// A request body field (`SipAuthPassword`, D34) goes on the wire as it is;
+// `Debug` and every error still hide it.
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.expose_secret())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(d).map(Secret::from)
+    }
+}
+
+// Compared in constant time (a fake server checks a password with it).
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        use subtle::ConstantTimeEq as _;
+        let (a, b) = (self.0.expose_secret(), other.0.expose_secret());
+        a.as_bytes().ct_eq(b.as_bytes()).into()
+    }
+}
+
 impl secrecy::ExposeSecret<str> for Secret {
     fn expose_secret(&self) -> &str {
         self.0.expose_secret()

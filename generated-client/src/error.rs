@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::hooks::{RedirectedRequest, Refusal, TooLarge, retry_after};
+use crate::hooks::{MaybeApplied, RedirectedRequest, Refusal, TooLarge, retry_after};
 use crate::{UrlError, spec_facts, types};
 
 /// A generated type the spec restricts with a `pattern` (the ids): the
@@ -44,6 +44,10 @@ pub(crate) const PLAIN_TEXT_MARKER: &str = "x-signalwire-participants-plain-text
 /// The header the client adds to an error answer that the retry policy
 /// retries for the operation that got it (so that `is_retryable` agrees).
 pub(crate) const RETRYABLE_MARKER: &str = "x-signalwire-participants-retryable";
+
+/// The header the client adds to an error answer of an operation not safe
+/// to repeat that may have been applied (a 5xx), which was not retried.
+pub(crate) const MAYBE_APPLIED_MARKER: &str = "x-signalwire-participants-maybe-applied";
 
 /// How one try failed, as the retry policy sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,10 +99,10 @@ impl Failure {
 }
 
 /// The operations that must not be repeated after a try that may have been
-/// applied (a create would make a second participant). None yet: reads, an
-/// update (it sets values) and a kick (a 404 after a 5xx is its success)
-/// are all safe to repeat. A test makes every new POST decide.
-const NOT_IDEMPOTENT: &[&str] = &[];
+/// applied: a create places a call each time (D32). Reads, an update (it
+/// sets values) and a kick (a 404 after a 5xx is its success) are safe to
+/// repeat. A test makes every new POST decide.
+const NOT_IDEMPOTENT: &[&str] = &["create_participant"];
 
 /// Whether the operation is safe to repeat (see [`NOT_IDEMPOTENT`]).
 pub(crate) fn idempotent(operation_id: &str) -> bool {
@@ -171,6 +175,20 @@ pub enum Error {
         /// The HTTP status.
         status: u16,
     },
+    /// An operation that is not safe to repeat (creating a participant,
+    /// which places a call) was sent, and no whole answer came back: a
+    /// timeout, or the connection reset or cut. The service may have acted
+    /// on it; it was not retried. Look (list the participants) before
+    /// trying again.
+    #[error(
+        "{operation} was sent, but no whole answer came back ({reason}): it may have been applied (a create may have placed the call), so it was not retried"
+    )]
+    MaybeApplied {
+        /// The operation (`create_participant`).
+        operation: &'static str,
+        /// What happened to the exchange.
+        reason: String,
+    },
     /// The answer's body is larger than the client reads
     /// ([`ClientConfig::max_response_bytes`](crate::ClientConfig::max_response_bytes)):
     /// the rest of it was not read. Never retried.
@@ -191,11 +209,12 @@ pub enum Error {
 /// An error answer from the server.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error(
-    "HTTP {status} {}{}{}{}",
+    "HTTP {status} {}{}{}{}{}",
     reason(*.status),
     .code.map(|c| format!(", error {c}")).unwrap_or_default(),
     .message.as_ref().map(|m| format!("{}: {m}", if *.plain_text { " (the body was not JSON)" } else { "" })).unwrap_or_default(),
-    .more_info.as_ref().map(|m| format!(" (see {m})")).unwrap_or_default()
+    .more_info.as_ref().map(|m| format!(" (see {m})")).unwrap_or_default(),
+    if *.maybe_applied { "; it may have been applied (a create may have placed the call), so it was not retried" } else { "" }
 )]
 #[non_exhaustive]
 pub struct ApiError {
@@ -215,6 +234,8 @@ pub struct ApiError {
     retryable: bool,
     /// The wait the answer's `Retry-After` asked for, from when it came.
     retry_after: Option<Duration>,
+    /// Whether an operation not safe to repeat may have been applied (a 5xx).
+    maybe_applied: bool,
 }
 
 impl ApiError {
@@ -229,6 +250,13 @@ impl ApiError {
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after.filter(|_| self.retryable)
     }
+
+    /// Whether the request may have been applied although it failed: a 5xx
+    /// to an operation not safe to repeat (a create may have placed the
+    /// call). Such an answer is never retried.
+    pub fn may_have_been_applied(&self) -> bool {
+        self.maybe_applied
+    }
 }
 
 impl Error {
@@ -239,9 +267,9 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => e.is_retryable(),
-            // Every operation here is safe to repeat. A transport error does
-            // not say which operation it was; one that is not (a create)
-            // will need its verdict carried, as the answers' is.
+            // An operation not safe to repeat that may have been applied is
+            // `MaybeApplied` instead: what is left of it is retryable as for
+            // any operation.
             Error::Transport(e) => Failure::of(e).retryable(true),
             _ => false,
         }
@@ -268,6 +296,7 @@ impl Error {
             Error::Transport(e) => e.status().map(|s| s.as_u16()),
             Error::InvalidArgument { .. }
             | Error::InvalidResponse { .. }
+            | Error::MaybeApplied { .. }
             | Error::Paging { .. } => None,
         }
     }
@@ -365,6 +394,7 @@ impl From<progenitor_client::Error<types::Error>> for Error {
                 let status = rv.status().as_u16();
                 let plain_text = rv.headers().contains_key(PLAIN_TEXT_MARKER);
                 let retryable = rv.headers().contains_key(RETRYABLE_MARKER);
+                let maybe_applied = rv.headers().contains_key(MAYBE_APPLIED_MARKER);
                 let retry_after = retry_after(rv.headers());
                 let body = rv.into_inner();
                 Error::Api(Box::new(ApiError {
@@ -376,6 +406,7 @@ impl From<progenitor_client::Error<types::Error>> for Error {
                     plain_text,
                     retryable,
                     retry_after,
+                    maybe_applied,
                 }))
             }
             E::InvalidResponsePayload(bytes, e) => Error::InvalidResponse {
@@ -402,6 +433,11 @@ impl From<progenitor_client::Error<types::Error>> for Error {
                     parameter: parameter.to_string(),
                     reason,
                 }
+            }
+            E::UnexpectedResponse(r) if r.extensions().get::<MaybeApplied>().is_some() => {
+                let lost = r.extensions().get::<MaybeApplied>().cloned();
+                let MaybeApplied { operation, reason } = lost.unwrap_or_default();
+                Error::MaybeApplied { operation, reason }
             }
             E::UnexpectedResponse(r) if r.extensions().get::<TooLarge>().is_some() => {
                 let too_large = r.extensions().get::<TooLarge>().cloned();

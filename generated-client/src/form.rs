@@ -138,6 +138,68 @@ pub(crate) fn decode_parsed<'b, T: Schema>(
     })
 }
 
+/// A form field that holds a list (`StatusCallbackEvent`, say): on the
+/// wire, one pair per element with the field's key, in order (D33), as the
+/// providers' own SDKs send it. The generator gives every array field of a
+/// form body this type: serde_urlencoded writes it as one value (each
+/// element encoded, each after a `&`) and the request hook turns that into
+/// the pairs, so the generated builders send lists too.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Repeated<T>(pub Vec<T>);
+
+impl<T> From<Vec<T>> for Repeated<T> {
+    fn from(items: Vec<T>) -> Self {
+        Repeated(items)
+    }
+}
+
+impl<T, const N: usize> From<[T; N]> for Repeated<T> {
+    fn from(items: [T; N]) -> Self {
+        Repeated(items.into())
+    }
+}
+
+impl<T> FromIterator<T> for Repeated<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+        Repeated(items.into_iter().collect())
+    }
+}
+
+impl<T> std::ops::Deref for Repeated<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<T: std::fmt::Display> serde::Serialize for Repeated<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut value = String::new();
+        for item in &self.0 {
+            value.push('&');
+            value.extend(url::form_urlencoded::byte_serialize(
+                item.to_string().as_bytes(),
+            ));
+        }
+        s.serialize_str(&value)
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Repeated<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Vec::deserialize(d).map(Repeated)
+    }
+}
+
+/// The pairs a [`Repeated`] value stands for: its field's key with each
+/// element, encoded. (What the request hook sends in its place.)
+pub(crate) fn repeated_pairs<'v>(
+    key: &'v str,
+    value: &'v str,
+) -> impl Iterator<Item = (&'v str, &'v str)> {
+    value.split('&').skip(1).map(move |item| (key, item))
+}
+
 /// A form field the spec does not allow.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FormError {

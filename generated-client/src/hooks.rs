@@ -33,16 +33,25 @@ use reqwest::header::{
     CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER,
 };
 
-use crate::error::{Failure, PLAIN_TEXT_MARKER, RETRYABLE_MARKER, idempotent, preview};
+use crate::error::{
+    Failure, MAYBE_APPLIED_MARKER, PLAIN_TEXT_MARKER, RETRYABLE_MARKER, idempotent, preview,
+};
 use crate::{Client, ClientState, Retries, types};
 
 impl ClientHooks<ClientState> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         request.headers_mut().remove(API_VERSION);
+        let form = HeaderValue::from_static("application/x-www-form-urlencoded");
+        if request.headers().get(CONTENT_TYPE) == Some(&form) {
+            let body = request.body().and_then(reqwest::Body::as_bytes);
+            if let Some(body) = body.map(|body| encode_form(info.operation_id, body)) {
+                *request.body_mut() = Some(body.into());
+            }
+        }
         Ok(())
     }
 
@@ -93,13 +102,30 @@ impl Client {
         let method = request.method().clone();
         let idempotent = idempotent(info.operation_id);
         // Whether an earlier try may have been applied (`Failure::maybe_applied`).
-        let (mut answer, maybe_applied) = match self.inner.retries {
+        let outcome = match self.inner.retries {
             None => {
                 record("attempts", 1);
-                (self.attempt(request).await?, false)
+                self.attempt(request).await.map(|answer| (answer, false))
             }
             // Boxed: the retry loop's state stays out of every call's future.
-            Some(retries) => Box::pin(self.send_with_retries(request, retries, idempotent)).await?,
+            Some(retries) => Box::pin(self.send_with_retries(request, retries, idempotent)).await,
+        };
+        let (mut answer, maybe_applied) = match outcome {
+            // Sent, unanswered, not safe to repeat: say it may have been applied.
+            Err(e) if !idempotent && Failure::of(&e) == Failure::Lost => {
+                let reason =
+                    std::iter::successors(Some(&e as &dyn std::error::Error), |e| e.source());
+                let reason = reason
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(": ");
+                let operation = info.operation_id;
+                return Ok(reqwest::Response::from(refused(MaybeApplied {
+                    operation,
+                    reason,
+                })));
+            }
+            outcome => outcome?,
         };
         let status = answer.status();
         let too_large = answer.extensions().get::<TooLarge>();
@@ -119,8 +145,12 @@ impl Client {
             answer = http::Response::new(Vec::new());
             *answer.status_mut() = StatusCode::NO_CONTENT;
         } else if status.is_client_error() || status.is_server_error() {
-            let retryable = Failure::Status(status.as_u16()).retryable(idempotent);
-            answer = typed_error(answer, retryable);
+            let failure = Failure::Status(status.as_u16());
+            answer = typed_error(answer, failure.retryable(idempotent));
+            if !idempotent && failure.maybe_applied() {
+                let marker = HeaderValue::from_static("1");
+                answer.headers_mut().insert(MAYBE_APPLIED_MARKER, marker);
+            }
         }
         Ok(reqwest::Response::from(answer))
     }
@@ -217,6 +247,7 @@ fn typed_error(answer: http::Response<Vec<u8>>, retryable: bool) -> http::Respon
     // Only this client sets the markers; a server cannot.
     parts.headers.remove(PLAIN_TEXT_MARKER);
     parts.headers.remove(RETRYABLE_MARKER);
+    parts.headers.remove(MAYBE_APPLIED_MARKER);
     if retryable {
         parts
             .headers
@@ -287,7 +318,15 @@ pub(crate) struct TooLarge {
     pub(crate) content_length: Option<u64>,
 }
 
-/// The answer that carries a [`Refusal`] or a [`TooLarge`].
+/// An operation not safe to repeat, sent, with no whole answer: its id and
+/// what happened. Carried like a [`Refusal`].
+#[derive(Clone, Debug, Default)]
+pub(crate) struct MaybeApplied {
+    pub(crate) operation: &'static str,
+    pub(crate) reason: String,
+}
+
+/// The answer that carries a [`Refusal`], a [`TooLarge`] or a [`MaybeApplied`].
 fn refused<T: Clone + Send + Sync + 'static>(why: T) -> http::Response<Vec<u8>> {
     let mut refused = http::Response::new(Vec::new());
     *refused.status_mut() = REFUSED;
@@ -300,11 +339,56 @@ fn refused<T: Clone + Send + Sync + 'static>(why: T) -> http::Response<Vec<u8>> 
 /// generated code hands it over as unexpected, untouched.
 const REFUSED: StatusCode = StatusCode::CONTINUE;
 
-/// The check no type can make: `Coaching=true` needs `CallSidToCoach` (D6).
-/// Only an update body has the field; any other body is left alone.
+/// A form body as twilio-python 9.13 sends it (D33): each element of an
+/// array field (a [`Repeated`](crate::form::Repeated)) a pair of its own,
+/// and every key and value encoded as Python's `quote_plus` encodes them
+/// (letters, digits and `_.-~` kept, a space as `+`).
+fn encode_form(operation: &str, body: &[u8]) -> Vec<u8> {
+    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    const KEPT: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'-')
+        .remove(b'~');
+    let mut out = String::with_capacity(body.len());
+    let mut push = |key: &str, value: &str| {
+        for (i, text) in [key, value].into_iter().enumerate() {
+            out.push_str(match (i, out.is_empty()) {
+                (0, true) => "",
+                (0, false) => "&",
+                _ => "=",
+            });
+            for (j, word) in text.split(' ').enumerate() {
+                out.push_str(if j > 0 { "+" } else { "" });
+                out.extend(utf8_percent_encode(word, KEPT));
+            }
+        }
+    };
+    let arrays = crate::spec_facts::FORM_FIELDS.iter();
+    let array = |key: &str| arrays.clone().any(|f| *f == (operation, key, "array"));
+    for (key, value) in url::form_urlencoded::parse(body) {
+        if !array(&key) {
+            push(&key, &value);
+            continue;
+        }
+        for (key, item) in crate::form::repeated_pairs(&key, &value) {
+            let item = item.replace('+', " ");
+            push(
+                key,
+                &percent_encoding::percent_decode_str(&item).decode_utf8_lossy(),
+            );
+        }
+    }
+    out.into_bytes()
+}
+
+/// The check no type can make: `Coaching=true` needs `CallSidToCoach` (D6),
+/// in an update or a create.
 fn check_form(body: &[u8]) -> Option<Refusal> {
-    let update = serde_urlencoded::from_bytes::<types::UpdateParticipantRequest>(body).ok()?;
-    (update.coaching == Some(true) && update.call_sid_to_coach.is_none()).then(|| Refusal {
+    let pairs = crate::form::pairs(body);
+    let field = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+    let coaching = field("Coaching").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    (coaching && field("CallSidToCoach").is_none()).then(|| Refusal {
         parameter: "CallSidToCoach",
         reason: "it is required when Coaching is true".to_string(),
     })

@@ -5,6 +5,7 @@
 // constructors a user wants ahead of progenitor's `Client::new`.
 mod config;
 mod date;
+mod dial;
 mod error;
 pub mod events;
 pub mod fanout;
@@ -27,6 +28,7 @@ pub use config::{
     ENV_API_TOKEN, ENV_PROJECT_ID, ENV_SPACE, Retries, Secret, USER_AGENT,
 };
 pub use date::Rfc2822Date;
+pub use dial::AddParticipant;
 pub use error::{ApiError, Error, Patterned};
 pub use fanout::{FanOut, Report};
 pub use generated::{Client, ClientInfo, ResponseValue, builder, spec_facts, types};

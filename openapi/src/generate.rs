@@ -29,6 +29,12 @@ pub const PATTERNED_TRAIT: &str = "crate::Patterned";
 /// The hand-written trait the generated object types implement, so that a
 /// form reader finds the schema's fields in the facts by its name.
 pub const SCHEMA_TRAIT: &str = "crate::form::Schema";
+/// The hand-written type every `format: password` string becomes (D34).
+pub const SECRET_TYPE: &str = "crate::Secret";
+/// The hand-written type every array field of a form body becomes, holding
+/// its item type: written as one value, which the request hook sends as one
+/// pair per element (D33).
+pub const REPEATED_TYPE: &str = "crate::form::Repeated";
 /// The format the generator view gives an `anyOf` of a URI and the empty
 /// string (no such format exists outside this crate).
 const URI_OR_EMPTY: &str = "uri-or-empty";
@@ -64,7 +70,8 @@ pub fn settings() -> GenerationSettings {
             string_format(URI_OR_EMPTY),
             URL_OR_EMPTY_TYPE,
             url_impls.into_iter(),
-        );
+        )
+        .with_conversion(string_format("password"), SECRET_TYPE, [].into_iter());
     settings
 }
 
@@ -122,6 +129,80 @@ pub fn generator_view(spec: &Spec) -> Result<openapiv3::OpenAPI, GenerateError> 
     strip(&mut doc, false);
     serde_json::from_value(doc)
         .map_err(|e| GenerateError(format!("the cleaned spec does not read back: {e}")))
+}
+
+/// Each array field of a form body, as the generator sees its schema, and
+/// the Rust type of its items: a component schema's (`$ref`), or `String`.
+fn form_arrays(view: &openapiv3::OpenAPI) -> Vec<(SchemaObject, String)> {
+    use openapiv3::{ReferenceOr, SchemaKind, Type};
+    use schemars::schema::{ArrayValidation, Schema, SingleOrVec};
+    let mut arrays = Vec::new();
+    let bodies = view.paths.iter().filter_map(|(_, item)| item.as_item());
+    let forms = bodies
+        .flat_map(|item| item.iter().map(|(_, op)| op))
+        .filter_map(|op| op.request_body.as_ref()?.as_item())
+        .filter_map(|body| {
+            body.content
+                .get("application/x-www-form-urlencoded")?
+                .schema
+                .as_ref()
+        });
+    for form in forms {
+        let resolved = match form {
+            ReferenceOr::Reference { reference } => {
+                let name = reference.rsplit('/').next().unwrap_or_default();
+                let schemas = view.components.iter().flat_map(|c| &c.schemas);
+                schemas
+                    .clone()
+                    .find(|(n, _)| *n == name)
+                    .and_then(|(_, s)| s.as_item())
+            }
+            ReferenceOr::Item(item) => Some(item),
+        };
+        let Some(SchemaKind::Type(Type::Object(o))) = resolved.map(|s| &s.schema_kind) else {
+            continue;
+        };
+        for property in o.properties.values() {
+            let ReferenceOr::Item(property) = property else {
+                continue;
+            };
+            let SchemaKind::Type(Type::Array(a)) = &property.schema_kind else {
+                continue;
+            };
+            let (item, reference) = match &a.items {
+                Some(ReferenceOr::Reference { reference }) => {
+                    let name = reference.rsplit('/').next().unwrap_or_default();
+                    (format!("crate::types::{name}"), Some(reference.clone()))
+                }
+                _ => ("::std::string::String".to_string(), None),
+            };
+            let items = match reference {
+                Some(reference) => SchemaObject {
+                    reference: Some(reference),
+                    ..Default::default()
+                },
+                None => string_format_less(),
+            };
+            let schema = SchemaObject {
+                instance_type: Some(InstanceType::Array.into()),
+                array: Some(Box::new(ArrayValidation {
+                    items: Some(SingleOrVec::Single(Box::new(Schema::Object(items)))),
+                    ..Default::default()
+                })),
+                ..Default::default()
+            };
+            arrays.push((schema, item));
+        }
+    }
+    arrays
+}
+
+/// A plain string schema.
+fn string_format_less() -> SchemaObject {
+    SchemaObject {
+        instance_type: Some(InstanceType::String.into()),
+        ..Default::default()
+    }
 }
 
 /// The component schemas that are open enums: an `anyOf` of a string `enum`
@@ -232,6 +313,7 @@ fn kind(schema: &openapiv3::ReferenceOr<openapiv3::Schema>) -> String {
         SchemaKind::Type(Type::Integer(_)) => "integer".into(),
         SchemaKind::Type(Type::String(s)) if s.format == uri => "uri".into(),
         SchemaKind::Type(Type::Number(_)) => "number".into(),
+        SchemaKind::Type(Type::Array(_)) => "array".into(),
         SchemaKind::AllOf { all_of } if all_of.len() == 1 => kind(&all_of[0]),
         SchemaKind::AnyOf { any_of } => {
             let kinds: Vec<_> = any_of.iter().map(kind).collect();
@@ -432,6 +514,20 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
         }
     });
     let (names, texts): (Vec<_>, Vec<_>) = shapes.iter().cloned().unzip();
+    let schemas = spec.components.iter().flat_map(|c| &c.schemas);
+    let subscriptions = schemas.filter_map(|(name, schema)| {
+        let events = schema.as_item()?.schema_data.extensions.get("x-events")?;
+        let rows = events.as_object()?.iter().map(move |(value, names)| {
+            let names = names
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|n| n.as_str());
+            quote::quote! { (#name, #value, &[#(#names),*]) }
+        });
+        Some(rows)
+    });
+    let subscriptions: Vec<_> = subscriptions.flatten().collect();
     let mut operations = Vec::new();
     let mut parameter_facts = Vec::new();
     let mut form_fields = Vec::new();
@@ -520,6 +616,10 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             /// The fields of each operation's form body: operation id, field
             /// name, and its kind (as [`Parameter::kind`]).
             pub const FORM_FIELDS: &[(&str, &str, &str)] = &[#(#form_fields),*];
+            /// What each value of a subscription enum stands for (its
+            /// `x-events`): the schema, the value, and the event names
+            /// (`ConferenceEventName`) it has sent.
+            pub const SUBSCRIPTIONS: &[(&str, &str, &[&str])] = &[#(#subscriptions),*];
             /// The values of each string schema with an `enum`.
             pub const ENUMS: &[(&str, &[&str])] = &[#(#enums),*];
             /// The properties of every object schema: schema, property, and
@@ -541,6 +641,10 @@ pub fn generate(spec: &Spec) -> Result<String, GenerateError> {
     for (name, _) in &open {
         let impls = [TypeImpl::FromStr, TypeImpl::Display].into_iter();
         settings.with_replacement(name, format!("crate::types::{name}"), impls);
+    }
+    for (schema, item) in form_arrays(&view) {
+        let repeated = format!("{REPEATED_TYPE}<{item}>");
+        settings.with_conversion(schema, repeated, [].into_iter());
     }
     let mut generator = Generator::new(&settings);
     let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

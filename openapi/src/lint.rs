@@ -60,8 +60,9 @@ const TYPED_KEYWORDS: [&str; 14] = [
     "uniqueItems",
 ];
 
-/// The extensions the spec may carry: provenance, and nothing else.
-const EXTENSIONS: [&str; 2] = ["x-sources", "x-decision"];
+/// The extensions the spec may carry: provenance, and which events
+/// (`ConferenceEventName`) each value of a subscription enum stands for.
+const EXTENSIONS: [&str; 3] = ["x-sources", "x-decision", "x-events"];
 
 /// The one extension a document's root may also have: the webhooks the
 /// provider sends to the application, as a 3.0 document can carry them (D26).
@@ -97,8 +98,12 @@ enum Problem {
     NotBoolean(&'static str, Value),
     #[error("`pattern` is not a valid ECMAScript regular expression: {0}")]
     Pattern(String),
-    #[error("unknown extension `{0}`; the spec uses only x-sources and x-decision")]
+    #[error("unknown extension `{0}`; the spec uses only x-sources, x-decision and x-events")]
     Extension(String),
+    #[error("`x-events` key `{0}` is not a value of this schema's enum")]
+    EventsKey(String),
+    #[error("`x-events` must map each enum value to a non-empty list of event names, found {0}")]
+    EventsShape(Value),
     #[error("`{WEBHOOKS}` must be a mapping of webhook names to path items, found {0}")]
     WebhooksNotAMapping(Value),
     #[error(
@@ -159,6 +164,10 @@ enum Problem {
         "{0}: form field `{1}` is {2}; form bodies must be flat scalars (string, boolean, integer, number)"
     )]
     FormNotFlat(String, String, String),
+    #[error(
+        "{0}: form field `{1}` is an array of {2}; an array field must hold scalars (sent as repeated keys)"
+    )]
+    FormArrayNotFlat(String, String, String),
     #[error("not a valid OpenAPI 3.0 document at `{0}`: {1}")]
     Model(String, String),
     #[error(
@@ -524,6 +533,33 @@ fn check_mapping(
     {
         sink.push(d.pos, Problem::UnknownDecision(d.to_json()));
     }
+    if let Some(events) = node.get("x-events") {
+        check_events(node, events, sink);
+    }
+}
+
+/// `x-events` names, for each value of its schema's enum (directly or in an
+/// `anyOf` alternative), the event names it stands for.
+fn check_events(schema: &Node, events: &Node, sink: &mut Sink) {
+    let alternatives = schema.get("anyOf").map(Node::items).unwrap_or_default();
+    let enums = std::iter::once(schema).chain(alternatives);
+    let values: Vec<&str> = enums
+        .filter_map(|s| s.get("enum"))
+        .flat_map(Node::items)
+        .filter_map(Node::as_str)
+        .collect();
+    if events.entries().is_empty() {
+        sink.push(events.pos, Problem::EventsShape(events.to_json()));
+    }
+    for (key, list) in events.entries() {
+        if !values.contains(&key.name.as_str()) {
+            sink.push(key.pos, Problem::EventsKey(key.name.clone()));
+        }
+        let names = list.items();
+        if names.is_empty() || names.iter().any(|n| n.as_str().is_none()) {
+            sink.push(list.pos, Problem::EventsShape(list.to_json()));
+        }
+    }
 }
 
 /// The schema keywords the generator needs (a known `type`, boolean flags, a
@@ -772,11 +808,22 @@ fn check_body(root: &Node, body: &Node, what: &str, closed: bool, sink: &mut Sin
             .map(Node::entries)
             .unwrap_or_default()
         {
-            if let Some(kind) = kind_of(prop, root).filter(|k| k == "object" || k == "array") {
-                sink.push(
+            // A request's array of scalars goes out as repeated keys (D33);
+            // a callback's is not read (one value per key).
+            let kind = kind_of(prop, root);
+            let items = prop.resolve(root).and_then(|p| p.get("items"));
+            let item_kind = items.and_then(|items| kind_of(items, root));
+            match (kind.as_deref(), item_kind) {
+                (Some("array"), Some(item)) if closed && SCALARS.contains(&item.as_str()) => {}
+                (Some("array"), Some(item)) if closed => sink.push(
                     name.pos,
-                    Problem::FormNotFlat(what.into(), name.name.clone(), kind),
-                );
+                    Problem::FormArrayNotFlat(what.into(), name.name.clone(), item),
+                ),
+                (Some(kind @ ("object" | "array")), _) => sink.push(
+                    name.pos,
+                    Problem::FormNotFlat(what.into(), name.name.clone(), kind.into()),
+                ),
+                _ => {}
             }
         }
     }

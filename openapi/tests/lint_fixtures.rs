@@ -206,6 +206,7 @@ fn nested_object_in_form_body() {
         "nested_form_body.yaml",
         &[
             "66:9: POST /Participants/{CallSid}.json: form field `Options` is object; form bodies must be flat scalars (string, boolean, integer, number)",
+            "75:9: POST /Participants/{CallSid}.json: form field `Lists` is an array of array; an array field must hold scalars (sent as repeated keys)",
         ],
     );
 }
@@ -521,7 +522,7 @@ fn provenance_is_checked() {
         ),
         &[
             "66:9: property `HoldUrl` has no `x-sources`: name the documents that describe it (the sources in RECONCILIATION.md)",
-            "69:11: unknown extension `x-sourcez`; the spec uses only x-sources and x-decision",
+            "69:11: unknown extension `x-sourcez`; the spec uses only x-sources, x-decision and x-events",
         ],
     );
     expect_provenance(
@@ -735,12 +736,12 @@ fn what_a_mapping_is_comes_from_where_it_sits() {
     );
     expect_text(
         &parameter,
-        &["12:11: unknown extension `x-foo`; the spec uses only x-sources and x-decision"],
+        &["12:11: unknown extension `x-foo`; the spec uses only x-sources, x-decision and x-events"],
     );
     let paths = minimal_with("paths:\n", "paths:\n  x-foo: 1\n");
     expect_text(
         &paths,
-        &["6:3: unknown extension `x-foo`; the spec uses only x-sources and x-decision"],
+        &["6:3: unknown extension `x-foo`; the spec uses only x-sources, x-decision and x-events"],
     );
     // A server variable is not a schema: its `enum` needs no `type`.
     let servers = minimal_with(
@@ -900,7 +901,7 @@ fn webhook_properties_need_sources() {
 /// only the provenance extensions.
 #[test]
 fn webhook_extensions() {
-    let unknown = "unknown extension `{}`; the spec uses only x-sources and x-decision";
+    let unknown = "unknown extension `{}`; the spec uses only x-sources, x-decision and x-events";
     let want: Vec<String> = [
         ("5:3", "x-webhooks"),
         ("29:5", "x-webhooks"),
@@ -957,7 +958,7 @@ fn webhooks_are_read_as_path_items() {
         &scalar,
         &[
             "56:13: `x-webhooks` must be a mapping of webhook names to path items, found 3",
-            "57:1: unknown extension `x-unused`; the spec uses only x-sources and x-decision",
+            "57:1: unknown extension `x-unused`; the spec uses only x-sources, x-decision and x-events",
         ],
     );
     // An `x-` key under `x-webhooks` is an extension, not a webhook: not
@@ -968,6 +969,6 @@ fn webhooks_are_read_as_path_items() {
     );
     expect_text(
         &mapping,
-        &["57:3: unknown extension `x-foo`; the spec uses only x-sources and x-decision"],
+        &["57:3: unknown extension `x-foo`; the spec uses only x-sources, x-decision and x-events"],
     );
 }

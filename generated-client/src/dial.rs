@@ -1,0 +1,202 @@
+//! Dialing a participant in (Twilio only, D32): the common options of a
+//! create as methods, every other field through the generated body builder.
+
+use std::fmt::Display;
+
+use crate::error::{parse, parse_url};
+use crate::types::builder::CreateParticipantRequest as Body;
+use crate::types::{self, CallProgressEvent, ConferenceEventName, ConferenceEventSubscription};
+use crate::{Error, HttpUrl, Participants, spec_facts};
+
+/// A participant to dial into a conference, made by [`Participants::add`]
+/// and sent by [`send`](Self::send). Twilio only: SignalWire has no such
+/// operation (dial in with a call whose cXML does `<Dial><Conference>`).
+/// Never retried after a try that may have placed the call.
+#[derive(Debug)]
+#[must_use = "nothing is dialed until `send`"]
+pub struct AddParticipant<'a> {
+    participants: Participants<'a>,
+    body: Body,
+    /// The first value refused, returned by `send`.
+    refused: Option<Error>,
+}
+
+impl<'a> Participants<'a> {
+    /// Dials `to` (an E.164 number, `sip:`, `client:` or `app:`) from `from`
+    /// into this conference.
+    ///
+    /// ```no_run
+    /// use signalwire_participants::types::ConferenceEventName as Event;
+    ///
+    /// # async fn run(client: signalwire_participants::Client) -> Result<(), signalwire_participants::Error> {
+    /// let agent = client
+    ///     .participants("CF0123456789abcdef0123456789abcdef")?
+    ///     .add("+15017122661", "+15558675310")
+    ///     .label("agent")
+    ///     .muted(true)
+    ///     .conference_status_callback(
+    ///         "https://example.com/conference",
+    ///         [Event::ParticipantJoin, Event::ParticipantLeave],
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(agent.label.as_deref(), Some("agent"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add(&self, from: &str, to: &str) -> AddParticipant<'a> {
+        let body = Body::default().from(from).to(to);
+        let (participants, refused) = (self.clone(), None);
+        AddParticipant {
+            participants,
+            body,
+            refused,
+        }
+    }
+}
+
+impl AddParticipant<'_> {
+    /// `Label`: a name for the participant, unique in the conference.
+    pub fn label(self, label: &str) -> Self {
+        let label = label.parse::<types::CreateParticipantRequestLabel>();
+        self.set("Label", label, |b, v| b.label(v))
+    }
+
+    /// `Muted`: whether the participant joins muted.
+    pub fn muted(self, muted: bool) -> Self {
+        self.with(|b| b.muted(muted))
+    }
+
+    /// `Beep`: when the conference hears a beep for this participant.
+    pub fn beep(self, beep: types::CreateParticipantRequestBeep) -> Self {
+        self.with(|b| b.beep(beep))
+    }
+
+    /// `EarlyMedia`: whether the participant hears the ringing.
+    pub fn early_media(self, early_media: bool) -> Self {
+        self.with(|b| b.early_media(early_media))
+    }
+
+    /// `StartConferenceOnEnter`: whether the conference starts when they join.
+    pub fn start_conference_on_enter(self, start: bool) -> Self {
+        self.with(|b| b.start_conference_on_enter(start))
+    }
+
+    /// `EndConferenceOnExit`: whether the conference ends when they leave.
+    pub fn end_conference_on_exit(self, end: bool) -> Self {
+        self.with(|b| b.end_conference_on_exit(end))
+    }
+
+    /// `Timeout`: seconds to let the call ring (5 to 600, the service says).
+    pub fn timeout(self, seconds: u32) -> Self {
+        self.with(|b| b.timeout(i64::from(seconds)))
+    }
+
+    /// `Record`: whether to record the call.
+    pub fn record(self, record: bool) -> Self {
+        self.with(|b| b.record(record))
+    }
+
+    /// `Coaching=true` with `CallSidToCoach`: only that call hears them.
+    pub fn coach(self, call_sid_to_coach: &str) -> Self {
+        let call = parse::<types::CallSidToCoach>(call_sid_to_coach);
+        self.set("CallSidToCoach", call, |b, v| {
+            b.coaching(true).call_sid_to_coach(v)
+        })
+    }
+
+    /// `StatusCallback` and its `StatusCallbackEvent`s: the call's progress.
+    pub fn status_callback(
+        self,
+        url: &str,
+        events: impl IntoIterator<Item = CallProgressEvent>,
+    ) -> Self {
+        let events: crate::form::Repeated<_> = events.into_iter().collect();
+        let url = parse_url::<HttpUrl>("StatusCallback", url);
+        self.set("StatusCallback", url, |b, url| {
+            b.status_callback(url).status_callback_event(events)
+        })
+    }
+
+    /// `ConferenceStatusCallback` and the subscriptions that send `events`
+    /// (`ConferenceStatusCallbackEvent`, from the spec's `x-events`): the
+    /// conference's events, for the first participant to set it. An event
+    /// no subscription sends is refused.
+    pub fn conference_status_callback(
+        self,
+        url: &str,
+        events: impl IntoIterator<Item = ConferenceEventName>,
+    ) -> Self {
+        let mut subscriptions: Vec<ConferenceEventSubscription> = Vec::new();
+        let mut refused = None;
+        for event in events {
+            let mut rows = spec_facts::SUBSCRIPTIONS.iter();
+            match rows.find(|(_, _, sent)| sent.contains(&event.as_str())) {
+                Some((.., value, _)) if subscriptions.iter().any(|s| s.as_str() == *value) => {}
+                Some((.., value, _)) => subscriptions.push((*value).into()),
+                None => refused = refused.or(Some(format!("no subscription sends `{event}`"))),
+            }
+        }
+        let this = match refused {
+            Some(reason) => self.set("ConferenceStatusCallbackEvent", Err(reason), |b, ()| b),
+            None => self.with(|b| b.conference_status_callback_event(Some(subscriptions.into()))),
+        };
+        let url = parse_url::<HttpUrl>("ConferenceStatusCallback", url);
+        this.set("ConferenceStatusCallback", url, |b, url| {
+            b.conference_status_callback(url)
+        })
+    }
+
+    /// Any other field, through the generated body builder.
+    pub fn with(mut self, set: impl FnOnce(Body) -> Body) -> Self {
+        self.body = set(self.body);
+        self
+    }
+
+    /// Sets a value already checked, or keeps the first refusal.
+    fn set<T, E: Display>(
+        mut self,
+        field: &str,
+        value: Result<T, E>,
+        set: impl FnOnce(Body, T) -> Body,
+    ) -> Self {
+        match value {
+            Ok(value) => self.with(|b| set(b, value)),
+            Err(e) => {
+                let reason = e.to_string();
+                let reason = reason
+                    .strip_prefix(&format!("invalid {field}: "))
+                    .unwrap_or(&reason);
+                let parameter = field.to_string();
+                let error = Error::InvalidArgument {
+                    parameter,
+                    reason: reason.to_string(),
+                };
+                self.refused = self.refused.or(Some(error));
+                self
+            }
+        }
+    }
+
+    /// Dials: `POST .../Participants.json`, answered 201 with the participant
+    /// (its status `queued` until the call connects). Never retried once it
+    /// may have reached the service.
+    pub async fn send(self) -> Result<types::Participant, Error> {
+        if let Some(refused) = self.refused {
+            return Err(refused);
+        }
+        let Participants {
+            client,
+            conference_sid,
+            ..
+        } = self.participants;
+        let answer = client
+            .create_participant()
+            .account_sid(client.account_sid())
+            .conference_sid(conference_sid)
+            .body(self.body)
+            .send()
+            .await?;
+        Ok(answer.into_inner())
+    }
+}
