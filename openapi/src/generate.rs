@@ -529,12 +529,17 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
     });
     let subscriptions: Vec<_> = subscriptions.flatten().collect();
     let mut operations = Vec::new();
+    let mut operation_servers = Vec::new();
     let mut parameter_facts = Vec::new();
     let mut form_fields = Vec::new();
     for (path, method, op) in spec.operations() {
         let id = op.operation_id.clone().unwrap_or_default();
         let method = method.to_uppercase();
         operations.push(quote::quote! { (#id, #method, #path) });
+        if !op.servers.is_empty() {
+            let urls = op.servers.iter().map(|s| &s.url);
+            operation_servers.push(quote::quote! { (#id, &[#(#urls),*]) });
+        }
         for parameter in parameters(spec, path, op) {
             let data = parameter.parameter_data_ref();
             let name = &data.name;
@@ -594,6 +599,10 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             /// Every operation: its id, its HTTP method and its path template
             /// (for traces, which must not carry the filled path).
             pub const OPERATIONS: &[(&str, &str, &str)] = &[#(#operations),*];
+            /// The operations that name their own `servers` (D32: one
+            /// provider only), with those servers' URLs, so that the fake
+            /// serves each where its servers say.
+            pub const OPERATION_SERVERS: &[(&str, &[&str])] = &[#(#operation_servers),*];
             /// One parameter of one operation.
             #[derive(Clone, Copy, Debug, PartialEq, Eq)]
             pub struct Parameter {
