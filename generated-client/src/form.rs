@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use serde::de::value::{Error as DeError, MapDeserializer};
+use serde::de::value::{Error as DeError, MapDeserializer, SeqDeserializer};
 use serde::de::{IntoDeserializer, Visitor};
 use serde_json::{Map, Value};
 
@@ -233,7 +233,8 @@ pub enum FormError {
 /// (`true`/`false` in any case, as the services read them), integers within
 /// their bounds, the value of a string enum in any case, anything else as
 /// text. A name `field` does not know is refused. Of a repeated name, the
-/// last value is kept.
+/// last value is kept, unless its kind is `array`: then every value, in
+/// order, is one element of a JSON array (D33).
 pub fn read(
     bytes: &[u8],
     field: impl Fn(&str) -> Option<Field>,
@@ -268,7 +269,8 @@ pub(crate) fn pairs(body: &[u8]) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
     pairs
 }
 
-/// Each pair typed as [`read`] says, the last of a repeated name kept.
+/// Each pair typed as [`read`] says, the last of a repeated name kept (all
+/// of an array's).
 fn typed<'a>(
     pairs: impl IntoIterator<Item = (Cow<'a, str>, Cow<'a, str>)>,
     field: impl Fn(&str) -> Option<Field>,
@@ -284,6 +286,14 @@ fn typed<'a>(
             expected,
         };
         let typed = match spec.kind {
+            // An array's items are text: the spec's are open string enums.
+            "array" => {
+                if let Some((_, Typed::List(items))) = fields.iter_mut().find(|(k, _)| *k == name) {
+                    items.push(value);
+                    continue;
+                }
+                Typed::List(vec![value])
+            }
             "boolean" if value.eq_ignore_ascii_case("true") => Typed::Bool(true),
             "boolean" if value.eq_ignore_ascii_case("false") => Typed::Bool(false),
             "boolean" => return Err(invalid("expected true or false".into())),
@@ -330,6 +340,8 @@ enum Typed<'a> {
     Bool(bool),
     Integer(u64),
     Text(Cow<'a, str>),
+    /// Every value of an array field's repeated key, in order.
+    List(Vec<Cow<'a, str>>),
 }
 
 impl From<Typed<'_>> for Value {
@@ -338,6 +350,7 @@ impl From<Typed<'_>> for Value {
             Typed::Bool(b) => Value::Bool(b),
             Typed::Integer(n) => Value::from(n),
             Typed::Text(s) => Value::String(s.into_owned()),
+            Typed::List(items) => items.into_iter().map(|s| s.into_owned()).collect(),
         }
     }
 }
@@ -359,6 +372,13 @@ impl<'de> serde::Deserializer<'de> for Typed<'de> {
             // Borrowed, so that a `flatten`ed type buffers no copy.
             Typed::Text(Cow::Borrowed(s)) => visitor.visit_borrowed_str(s),
             Typed::Text(Cow::Owned(s)) => visitor.visit_string(s),
+            // A sequence, which `Repeated` (a `Vec`) reads.
+            Typed::List(items) => {
+                let mut seq = SeqDeserializer::new(items.into_iter().map(Typed::Text));
+                let value = visitor.visit_seq(&mut seq)?;
+                seq.end()?;
+                Ok(value)
+            }
         }
     }
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
@@ -394,6 +414,33 @@ mod tests {
         let field = Field::of_schema("ConferenceEvent", "SequenceNumber");
         assert_eq!(field.map(|f| f.kind), Some("integer"));
         assert_eq!(Field::of_schema("ConferenceEvent", "Nope"), None);
+    }
+
+    #[test]
+    fn an_array_field_keeps_every_value_of_its_repeated_key_in_order() {
+        use crate::types::{CallProgressEvent, ConferenceEventSubscription as Sub};
+        let body = b"From=a&StatusCallbackEvent=ringing&To=b&Label=x&StatusCallbackEvent=answered&Label=y&ConferenceStatusCallbackEvent=join&StatusCallbackEvent=someday";
+        let create: crate::types::CreateParticipantRequest = decode(body, Unknown::Refuse).unwrap();
+        let events = create.status_callback_event.unwrap();
+        let want = [
+            CallProgressEvent::from("ringing"),
+            "answered".into(),
+            "someday".into(),
+        ];
+        assert_eq!(events.0, want);
+        assert_eq!(
+            create.conference_status_callback_event.unwrap().0,
+            [Sub::from("join")]
+        );
+        // A field that is not an array still keeps its last value.
+        assert_eq!(create.label.as_deref().map(|l| l.as_str()), Some("y"));
+        let field = |name: &str| Field::of_schema("CreateParticipantRequest", name);
+        let read = read(body, field).unwrap();
+        assert_eq!(
+            read["StatusCallbackEvent"],
+            serde_json::json!(["ringing", "answered", "someday"])
+        );
+        assert_eq!(read["Label"], "y");
     }
 
     #[test]
