@@ -296,7 +296,8 @@ fn open_enum(name: &str, values: &[String], description: Option<&str>) -> proc_m
 }
 
 /// What a field or parameter holds, as the fake server and the checks need
-/// to know it: `boolean`, `integer`, `string`, `uri`, `uri-or-empty`, or the
+/// to know it: `boolean`, `integer`, `string`, `uri`, `uri-or-empty`,
+/// `password` (a secret, D34), `array` (repeated keys, D33), or the
 /// name of the component schema it refers to (`HttpMethod`, `CallSid`...).
 fn kind(schema: &openapiv3::ReferenceOr<openapiv3::Schema>) -> String {
     use openapiv3::{ReferenceOr, SchemaKind, Type, VariantOrUnknownOrEmpty};
@@ -308,10 +309,12 @@ fn kind(schema: &openapiv3::ReferenceOr<openapiv3::Schema>) -> String {
         ReferenceOr::Item(item) => item,
     };
     let uri = VariantOrUnknownOrEmpty::Unknown("uri".to_string());
+    let password = VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Password);
     match &item.schema_kind {
         SchemaKind::Type(Type::Boolean(_)) => "boolean".into(),
         SchemaKind::Type(Type::Integer(_)) => "integer".into(),
         SchemaKind::Type(Type::String(s)) if s.format == uri => "uri".into(),
+        SchemaKind::Type(Type::String(s)) if s.format == password => "password".into(),
         SchemaKind::Type(Type::Number(_)) => "number".into(),
         SchemaKind::Type(Type::Array(_)) => "array".into(),
         SchemaKind::AllOf { all_of } if all_of.len() == 1 => kind(&all_of[0]),

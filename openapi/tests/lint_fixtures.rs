@@ -736,7 +736,9 @@ fn what_a_mapping_is_comes_from_where_it_sits() {
     );
     expect_text(
         &parameter,
-        &["12:11: unknown extension `x-foo`; the spec uses only x-sources, x-decision and x-events"],
+        &[
+            "12:11: unknown extension `x-foo`; the spec uses only x-sources, x-decision and x-events",
+        ],
     );
     let paths = minimal_with("paths:\n", "paths:\n  x-foo: 1\n");
     expect_text(

@@ -9,14 +9,15 @@
 //! credentials are redacted, and parsed values are serialised data.
 
 use participants_shapes::{
-    ACCOUNT, CALL, CONFERENCE, TOKEN, list_examples, response_examples, update_examples,
+    ACCOUNT, CALL, CONFERENCE, TOKEN, create_examples, created_examples, list_examples,
+    response_examples, update_examples,
 };
 use serde_json::{Value, json};
 use signalwire_participants::types::{
-    ConferenceEndedReason, ConferenceEvent, ConferenceEventName, Participant,
-    ParticipantCallStatus, ParticipantLeftReason, UpdateParticipantRequest,
+    ConferenceEndedReason, ConferenceEvent, ConferenceEventName, CreateParticipantRequest,
+    Participant, ParticipantCallStatus, ParticipantLeftReason, UpdateParticipantRequest,
 };
-use signalwire_participants::{Client, Error};
+use signalwire_participants::{Client, Error, spec_facts};
 
 use crate::servers::{Captured, Recorder};
 
@@ -67,16 +68,30 @@ fn request_shape(req: &Captured) -> Value {
         })
         .collect();
     headers.sort();
-    let decoded: Vec<Value> = req
-        .form()
-        .into_iter()
+    // A secret field's value (`format: password`, D34) never shows.
+    let secret = |key: &str| {
+        let mut fields = spec_facts::FORM_FIELDS.iter();
+        fields.any(|(_, field, kind)| *field == key && *kind == "password")
+    };
+    let redact = |(k, v): (String, String)| match secret(&k) {
+        true => (k, "[redacted: secret]".to_string()),
+        false => (k, v),
+    };
+    let decoded: Vec<Value> = (req.form().into_iter().map(redact))
         .map(|(k, v)| json!({ k: v }))
+        .collect();
+    let body_text = req.body_text();
+    let raw: Vec<String> = (body_text.split('&').filter(|pair| !pair.is_empty()))
+        .map(|pair| match pair.split_once('=') {
+            Some((k, _)) if secret(k) => format!("{k}=[redacted: secret]"),
+            _ => pair.to_string(),
+        })
         .collect();
     json!({
         "method": req.method,
         "path": req.target,
         "headers": headers.into_iter().map(|(k, v)| (k, Value::String(v))).collect::<serde_json::Map<_, _>>(),
-        "body": {"raw": req.body_text(), "decoded": decoded},
+        "body": {"raw": raw.join("&"), "decoded": decoded},
     })
 }
 
@@ -170,6 +185,23 @@ async fn requests() {
         name("request_list_filtered"),
         request_shape(&rec.next_request())
     );
+    let (_, created) = created_examples().remove(0);
+    for (case, example) in create_examples() {
+        let body: CreateParticipantRequest = serde_json::from_value(example).unwrap();
+        assert!(
+            !format!("{body:?}").contains("not-a-real-password"),
+            "{case}"
+        );
+        rec.respond_json(201, &created);
+        (client.create_participant().account_sid(ACCOUNT))
+            .conference_sid(CONFERENCE)
+            .body(body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{case}: {e}"));
+        let shape = request_shape(&rec.next_request());
+        insta::assert_yaml_snapshot!(name(&format!("request_create_{case}")), shape);
+    }
 }
 
 #[tokio::test]
@@ -183,6 +215,19 @@ async fn responses() {
         rec.next_request();
         let shape = json!({"input": example, "parsed": parsed_shape(&parsed)});
         insta::assert_yaml_snapshot!(name(&format!("response_{case}")), shape);
+    }
+    for (case, example) in created_examples() {
+        rec.respond_json(201, &example);
+        let parsed = client
+            .participants(CONFERENCE)
+            .unwrap()
+            .add("+15017122661", "+15558675310")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{case}: {e}"));
+        rec.next_request();
+        let shape = json!({"input": example, "parsed": parsed_shape(&parsed)});
+        insta::assert_yaml_snapshot!(name(&format!("response_created_{case}")), shape);
     }
     for (case, example) in list_examples() {
         rec.respond_json(200, &example);

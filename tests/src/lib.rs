@@ -148,6 +148,18 @@ pub fn list_examples() -> Vec<(String, Value)> {
     )
 }
 
+/// The create examples in the spec (Twilio only, D32), in spec order.
+pub fn create_examples() -> Vec<(String, Value)> {
+    let pointer = "/requestBody/content/application~1x-www-form-urlencoded/examples";
+    operation_examples(LIST_PATH, "post", pointer)
+}
+
+/// The participants a create answers with (201), in spec order.
+pub fn created_examples() -> Vec<(String, Value)> {
+    let pointer = "/responses/201/content/application~1json/examples";
+    operation_examples(LIST_PATH, "post", pointer)
+}
+
 /// A response example by name.
 pub fn response_example(name: &str) -> Value {
     response_examples()
