@@ -200,3 +200,48 @@ impl AddParticipant<'_> {
         Ok(answer.into_inner())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ConferenceEventName as Event;
+
+    #[test]
+    fn conference_events_become_the_subscriptions_that_send_them() {
+        let client = crate::Client::twilio("AC0123456789abcdef0123456789abcdef", "t").unwrap();
+        let participants = client
+            .participants("CF0123456789abcdef0123456789abcdef")
+            .unwrap();
+        let events = [
+            Event::ParticipantMute,
+            Event::ParticipantUnmute,
+            Event::ConferenceEnd,
+        ];
+        let add = participants.add("+15017122661", "+15558675310");
+        let add = add.conference_status_callback("https://example.com/events", events);
+        let body = types::CreateParticipantRequest::try_from(add.body).unwrap();
+        let sent = body.conference_status_callback_event.unwrap();
+        let sent: Vec<&str> = sent.iter().map(|s| s.as_str()).collect();
+        assert_eq!(sent, ["mute", "end"]);
+        assert_eq!(body.from.as_str(), "+15017122661");
+
+        let add = participants.add("+15017122661", "+15558675310");
+        let add =
+            add.conference_status_callback("https://example.com", [Event::ConferenceRecordEnd]);
+        assert_eq!(
+            add.refused.unwrap().to_string(),
+            "invalid ConferenceStatusCallbackEvent: no subscription sends `conference-record-end`"
+        );
+        let add = participants
+            .add("+15017122661", "+15558675310")
+            .label(&"x".repeat(129));
+        let refused = add.coach("nope").refused.unwrap().to_string();
+        assert!(refused.starts_with("invalid Label: "), "{refused}");
+        let add = participants.add("+1", "+2").status_callback("calls", []);
+        let refused = add.refused.unwrap().to_string();
+        assert!(
+            refused.starts_with("invalid StatusCallback: `calls` is not an absolute URL"),
+            "{refused}"
+        );
+    }
+}

@@ -262,8 +262,9 @@ impl ApiError {
 impl Error {
     /// Whether the retries retry this failure (the crate documentation's
     /// "Retries" table): 408, 429, 500, 502, 503 and 504 answers, no
-    /// connection, a timeout, a connection reset or cut mid-answer. Every
-    /// operation here is safe to repeat.
+    /// connection, a timeout, a connection reset or cut mid-answer; for
+    /// `create_participant`, not safe to repeat, only a 429 or no
+    /// connection.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => e.is_retryable(),

@@ -398,6 +398,42 @@ fn check_form(body: &[u8]) -> Option<Refusal> {
 mod tests {
     use super::*;
 
+    /// Each element of an array field its own pair, in order, and every
+    /// key and value as Python's `quote_plus` writes it (`~` kept, `*`
+    /// escaped, a space as `+`, UTF-8 escaped), whatever serde_urlencoded
+    /// wrote; other operations' fields of the same name are left alone.
+    #[test]
+    fn form_bodies_go_out_as_twilio_python_writes_them() {
+        use crate::form::Repeated;
+        use crate::types::CallProgressEvent;
+        let events: Repeated<CallProgressEvent> =
+            ["ringing".into(), "answered".into(), "new one&=".into()].into();
+        let events = serde_json::to_value(&events).unwrap();
+        let fields = [
+            ("Label", "agent one*~é"),
+            ("StatusCallbackEvent", events.as_str().unwrap()),
+            ("Empty", ""),
+        ];
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        let sent = String::from_utf8(encode_form("create_participant", body.as_bytes())).unwrap();
+        assert_eq!(
+            sent,
+            "Label=agent+one%2A~%C3%A9&StatusCallbackEvent=ringing&StatusCallbackEvent=answered\
+             &StatusCallbackEvent=new+one%26%3D&Empty="
+        );
+        let none: Repeated<CallProgressEvent> = Vec::new().into();
+        let body = format!(
+            "StatusCallbackEvent={}",
+            serde_json::to_value(&none).unwrap().as_str().unwrap()
+        );
+        assert_eq!(encode_form("create_participant", body.as_bytes()), b"");
+        let body = b"StatusCallbackEvent=%26a%26b";
+        assert_eq!(
+            encode_form("update_participant", body),
+            b"StatusCallbackEvent=%26a%26b"
+        );
+    }
+
     #[test]
     fn the_coaching_refusal_names_the_specs_fields() {
         let field = |name: &str| {

@@ -475,3 +475,80 @@ async fn each_call_is_one_span_without_secrets_or_bodies() {
         );
     }
 }
+
+/// Dialing in places a call each time (D32): with retries on, a 5xx or a
+/// timeout after the request went out is returned at once, and the error
+/// says the call may have been placed; a 429 (not processed) is retried.
+#[tokio::test]
+async fn a_create_is_never_retried_once_it_may_have_placed_the_call() {
+    let created = Answer::json(201, &json!({"call_sid": CALL, "status": "queued"}));
+    let add = |client: Client| async move {
+        let participants = client.participants(CONFERENCE).unwrap();
+        participants
+            .add("+15017122661", "+15558675310")
+            .send()
+            .await
+    };
+    for status in [500, 502, 503, 504] {
+        let server = script(vec![error(status, 20500, "Internal"), created.clone()]);
+        let err = add(server.client(3, Duration::from_secs(10)))
+            .await
+            .unwrap_err();
+        assert_eq!((err.status(), server.requests()), (Some(status), 1));
+        assert!(!err.is_retryable(), "{status}");
+        let Error::Api(api) = &err else {
+            panic!("{err:?}")
+        };
+        assert!(api.may_have_been_applied(), "{status}");
+        assert!(
+            err.to_string().contains("may have placed the call"),
+            "{err}"
+        );
+    }
+    // Not processed: retried, and then created once.
+    let server = script(vec![
+        with_retry_after(error(429, 20429, "Too Many"), "0"),
+        created.clone(),
+    ]);
+    let p = add(server.client(3, Duration::from_secs(10)))
+        .await
+        .unwrap();
+    assert_eq!(
+        (p.status.map(|s| s.to_string()), server.requests()),
+        (Some("queued".into()), 2)
+    );
+    // A 400 is the same answer again, and says nothing was applied.
+    let server = script(vec![error(400, 21211, "Invalid 'To'"), created.clone()]);
+    let err = add(server.client(3, Duration::from_secs(10)))
+        .await
+        .unwrap_err();
+    assert!(!err.to_string().contains("may have"), "{err}");
+    // Sent, no answer in time: not retried, and says so.
+    let mut rec = crate::servers::Recorder::start();
+    rec.hang(2000);
+    rec.queue(created);
+    let server = Script(rec);
+    let client = ClientConfig::with_base_url(&server.0.base_url, ACCOUNT, TOKEN)
+        .unwrap()
+        .timeout(Duration::from_millis(300))
+        .retries(3, Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let err = add(client).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::MaybeApplied {
+                operation: "create_participant",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("may have placed the call"),
+        "{err}"
+    );
+    assert!(!err.is_retryable());
+    assert_eq!(server.requests(), 1);
+}
