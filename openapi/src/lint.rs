@@ -495,6 +495,9 @@ fn check_mapping(
         Role::Names("paths" | "responses" | WEBHOOKS, _) => check_extensions(node.entries(), sink),
         Role::Names(..) | Role::Unchecked => {}
     }
+    if let Some(events) = node.get("x-events") {
+        check_events(node, events, sink);
+    }
     let Some((sources, decisions)) = rows else {
         return;
     };
@@ -532,9 +535,6 @@ fn check_mapping(
         .filter(|d| !d.as_str().is_some_and(|d| decisions.contains(d)))
     {
         sink.push(d.pos, Problem::UnknownDecision(d.to_json()));
-    }
-    if let Some(events) = node.get("x-events") {
-        check_events(node, events, sink);
     }
 }
 

@@ -974,3 +974,32 @@ fn webhooks_are_read_as_path_items() {
         &["57:3: unknown extension `x-foo`; the spec uses only x-sources, x-decision and x-events"],
     );
 }
+
+/// `x-events` maps each value of its schema's enum to the event names it
+/// sends: a key the enum lacks, or a value that is not a list of names, is
+/// refused where it is.
+#[test]
+fn x_events_keys_are_enum_values_with_lists_of_names() {
+    let schema = "    Error:\n";
+    let subscription = "    Subscription:\n      anyOf:\n        - type: string\n          enum: [join, mute]\n        - type: string\n      x-events:\n        join: [participant-join]\n        mute: [participant-mute, participant-unmute]\n";
+    let good = minimal_with(schema, &format!("{subscription}{schema}"));
+    lint("x.yaml", good.as_bytes(), None).unwrap();
+    let bad = subscription
+        .replace(
+            "        join: [participant-join]",
+            "        jion: [participant-join]",
+        )
+        .replace("[participant-mute, participant-unmute]", "participant-mute");
+    let bad = minimal_with(schema, &format!("{bad}{schema}"));
+    let line = bad.lines().position(|l| l.contains("jion")).unwrap() + 1;
+    expect_text(
+        &bad,
+        &[
+            &format!("{line}:9: `x-events` key `jion` is not a value of this schema's enum"),
+            &format!(
+                "{}:15: `x-events` must map each enum value to a non-empty list of event names, found \"participant-mute\"",
+                line + 1
+            ),
+        ],
+    );
+}
