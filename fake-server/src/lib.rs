@@ -1,13 +1,16 @@
 //! An in-memory fake of SignalWire's conference participant endpoints
-//! (list, retrieve, update and kick), for a quickstart that runs offline,
-//! for our end-to-end tests, and for yours.
+//! (list, retrieve, update and kick, and Twilio's create), for a quickstart
+//! that runs offline, for our end-to-end tests, and for yours.
 //!
 //! It follows `openapi/participants.yaml` through what the client crate
 //! generates from it: the routes are the spec's operations (under
-//! `/api/laml` and bare, with and without `.json`); query parameters and
+//! `/api/laml` and bare, with and without `.json`; an operation with
+//! servers of its own only where they say: Twilio's create is bare only,
+//! a 405 under `/api/laml`, D32); query parameters and
 //! form fields are the spec's, read as its types say (booleans
 //! case-insensitively, as the services do); form bodies decode into the
-//! generated `UpdateParticipantRequest`, so its patterns, enums, URL fields
+//! generated `UpdateParticipantRequest` (`CreateParticipantRequest`, array
+//! fields from repeated keys), so its patterns, enums, URL fields
 //! and closed field set are the spec's; answers are the generated
 //! `Participant`, `ParticipantPage` and `Error`. A field a reviewer adds to
 //! the spec is accepted here with no edit, and one the spec lacks is refused.
@@ -16,10 +19,13 @@
 //! 20003), other accounts' resources are 404 (20404), coaching rules
 //! (16002), paging by `PageSize` and `Page`/`PageToken`, boolean filters
 //! on the participants' fields of the same name, a kick after which the
-//! participant is gone (404), and answers that look like SignalWire's under
+//! participant is gone (404), a create that connects at once (201 `queued`,
+//! then `connected`; a `To` of [`FAILING_TO`] fails instead), a label unique
+//! in its conference (16025), and answers that look like SignalWire's under
 //! `/api/laml` and like Twilio's without it (page URIs under the same
 //! prefix, `start` and `end` on Twilio's). Refusals say what and where:
-//! error 21402 for a URL field, 13221 for a method field, 10000 otherwise;
+//! error 21402 for a URL field, 13221 for a method field, 21201 and 21213
+//! for a create without `To` or `From`, 10000 otherwise;
 //! a body that is not a form is a 415 and another method a 405 with `Allow`.
 //! It is stricter than the services where the spec is (D25): an unknown
 //! field or query parameter, a `Muted` other than true or false, or an empty
@@ -44,6 +50,7 @@ mod events;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
@@ -56,9 +63,11 @@ use headers::authorization::Basic;
 use headers::{Authorization, ContentType, HeaderMapExt};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use signalwire_participants::form::{self, Field, FormError, Schema as _, Unknown};
+use signalwire_participants::form::{self, Field, FormError, Unknown};
 use signalwire_participants::spec_facts::{self, PARAMETERS, SCHEMA_FIELDS};
-use signalwire_participants::types::{Participant, ParticipantPage, UpdateParticipantRequest};
+use signalwire_participants::types::{
+    CreateParticipantRequest, Participant, ParticipantPage, UpdateParticipantRequest,
+};
 use signalwire_participants::{ParticipantStatus, Rfc2822Date, types};
 use subtle::ConstantTimeEq;
 
@@ -67,12 +76,31 @@ use signalwire_participants::types::{
     ConferenceEndedReason, ConferenceEventName, ParticipantCallStatus, ParticipantLeftReason,
 };
 
+/// SignalWire's path prefix (the bare paths are Twilio's, and the legacy
+/// SDKs').
+const LAML: &str = "/api/laml";
+
 /// The most a request body may hold.
 pub const BODY_LIMIT: usize = 16 * 1024;
 
 /// The dates the demo participants were created, in the format SignalWire's
 /// own examples use (note `Sept`).
 pub const DEMO_CREATED: &str = "Mon, 24 Sept 2018 21:00:00 +0000";
+
+/// The `To` whose dial fails (a constant of the fake's, in the range of
+/// Twilio's test numbers): the create answers 201 `queued`, then the
+/// participant leaves, `failed`, with a `participant-leave` of reason
+/// `participant_add_failed`, and is never listed.
+pub const FAILING_TO: &str = "+15005550001";
+
+/// The error codes of a create without a required field, as Twilio's error
+/// list words them for a call: 21201 "No 'To' number specified" and 21213
+/// "'From' phone number is required" (21604 and 21603 are the codes for a
+/// message, not a call).
+const REQUIRED: &[(&str, i64, &str)] = &[
+    ("To", 21201, "No 'To' number specified"),
+    ("From", 21213, "'From' phone number is required"),
+];
 
 /// How many participants a page holds when `PageSize` is not given (the
 /// services' default, which the spec states in words only).
@@ -166,6 +194,8 @@ fn seeded(call_sid: &str, label: &str) -> Participant {
 pub struct Fake {
     accounts: Arc<Mutex<BTreeMap<String, Account>>>,
     events: events::Events,
+    /// How many participants creates have dialed: their call ids count.
+    dialed: Arc<AtomicU64>,
 }
 
 impl Default for Fake {
@@ -200,6 +230,7 @@ impl Fake {
         Fake {
             accounts: Arc::new(Mutex::new(accounts)),
             events: events::Events::default(),
+            dialed: Arc::default(),
         }
     }
 
@@ -263,9 +294,11 @@ impl Fake {
 
     /// The router: one route per operation of the spec, under both
     /// `/api/laml/2010-04-01/...` and `/2010-04-01/...`, each with and
-    /// without `.json`. axum answers another method with 405 and `Allow`.
+    /// without `.json`; an operation with servers of its own (D32) only
+    /// under the prefixes they name. axum answers another method with 405
+    /// and `Allow`.
     pub fn router(&self) -> Router {
-        let mut paths: BTreeMap<&str, MethodRouter> = BTreeMap::new();
+        let mut paths: BTreeMap<(&str, &str), MethodRouter> = BTreeMap::new();
         for &(operation, method, path) in spec_facts::OPERATIONS {
             let fake = self.clone();
             // A trailing `{Param}.json`: axum's routes cannot split a
@@ -280,20 +313,26 @@ impl Fake {
                     .expect("the spec's methods are HTTP methods"),
             )
             .expect("the spec's methods are ones axum routes");
-            let routes = paths.remove(path).unwrap_or_default();
-            paths.insert(path, routes.on(filter, handler));
+            let servers = spec_facts::OPERATION_SERVERS.iter();
+            let own = servers.clone().find(|(id, _)| *id == operation);
+            for prefix in ["", LAML] {
+                // Twilio's servers have no path; SignalWire's have `/api/laml`.
+                if own.is_none_or(|(_, urls)| urls.iter().any(|u| u.contains(prefix))) {
+                    let routes = paths.remove(&(prefix, path)).unwrap_or_default();
+                    let routes = routes.on(filter, handler.clone());
+                    paths.insert((prefix, path), routes);
+                }
+            }
         }
         let mut router = Router::new();
-        for (path, methods) in paths {
+        for ((prefix, path), methods) in paths {
             let bare = path.strip_suffix(".json").unwrap_or(path);
             let mut forms = vec![bare];
             if !bare.ends_with('}') {
                 forms.push(path);
             }
             for form in forms {
-                router = router
-                    .route(form, methods.clone())
-                    .route(&format!("/api/laml{form}"), methods.clone());
+                router = router.route(&format!("{prefix}{form}"), methods.clone());
             }
         }
         router
@@ -333,6 +372,9 @@ impl Fake {
             "retrieve_participant" => self.retrieve(&path),
             "update_participant" => {
                 form(headers, body).and_then(|update| self.update(&path, update))
+            }
+            "create_participant" => {
+                form(headers, body).and_then(|create| self.create(&path, &create))
             }
             "kick_participant" => self.kick(&path),
             "list_participants" => form::read(query, |name| query_field(operation, name))
@@ -507,29 +549,10 @@ impl Fake {
             .coaching
             .or(conference[index].coaching)
             .unwrap_or(false);
-        if let Some(target) = &update.call_sid_to_coach {
-            let present = conference.iter().enumerate().any(|(i, p)| {
-                i != index
-                    && p.status != Some(ParticipantStatus::Completed)
-                    && p.call_sid.as_deref() == Some(target.as_str())
-            });
-            if !present {
-                return Err(error(
-                    StatusCode::BAD_REQUEST,
-                    16002,
-                    format!(
-                        "The participant to be coached ({}) is not in this conference",
-                        target.as_str()
-                    ),
-                ));
-            }
-        } else if update.coaching == Some(true) && conference[index].call_sid_to_coach.is_none() {
-            return Err(error(
-                StatusCode::BAD_REQUEST,
-                10000,
-                "CallSidToCoach is required when Coaching is true".into(),
-            ));
-        }
+        let target = update.call_sid_to_coach.as_ref().map(|t| t.as_str());
+        let coached = target.or(conference[index].call_sid_to_coach.as_deref());
+        let others = conference.iter().enumerate().filter(|(i, _)| *i != index);
+        coachable(others.map(|(_, p)| p), target, update.coaching, coached)?;
         let p = &mut conference[index];
         let before = p.clone();
         *p = apply(p, &update)?;
@@ -545,6 +568,111 @@ impl Fake {
         p.date_updated = Some(Rfc2822Date::new(chrono::Utc::now().to_rfc2822()));
         Ok(json(StatusCode::OK, &wire(path, p)))
     }
+
+    /// Dials a participant in (Twilio only, D32). The call connects at
+    /// once: the 201 shows it `queued` (with `queue_time` "0"), as Twilio
+    /// answers, and every later read shows it `connected`; a subscribed
+    /// conference gets its `participant-join`. A `To` of [`FAILING_TO`]
+    /// fails instead: 201 `queued`, then it leaves (`participant-leave`,
+    /// `participant_add_failed`) and is never listed. `ConferenceStatusCallback`
+    /// is checked, not used: events go where [`Fake::subscribe_demo`] says.
+    fn create(
+        &self,
+        path: &Target,
+        create: &CreateParticipantRequest,
+    ) -> Result<Response, Refused> {
+        let mut accounts = self.accounts();
+        let conference = accounts
+            .get_mut(&path.account)
+            .and_then(|a| a.conferences.get_mut(&path.conference))
+            .ok_or_else(|| not_found(path))?;
+        let now = Rfc2822Date::new(chrono::Utc::now().to_rfc2822());
+        let n = self.dialed.fetch_add(1, Ordering::Relaxed) + 1;
+        // Twilio's call SIDs in a Twilio (`AC`) account, UUIDs in a space.
+        let call = match path.account.starts_with("AC") {
+            true => format!("CA{n:032x}"),
+            false => format!("ca11ed00-0000-4000-8000-{n:012x}"),
+        };
+        let base = Participant {
+            call_sid: Some(call),
+            label: None,
+            status: Some(ParticipantStatus::Connected),
+            date_created: Some(now.clone()),
+            date_updated: Some(now),
+            ..seeded("", "")
+        };
+        // `Label` goes to `label`, `Muted` to `muted`...: as in an update.
+        let mut p = apply(&base, create)?;
+        if p.coaching != Some(true) {
+            p.call_sid_to_coach = None;
+        }
+        let target = create.call_sid_to_coach.as_ref().map(|t| t.as_str());
+        coachable(conference.iter(), target, create.coaching, target)?;
+        // A label is unique among the participants still in the conference.
+        let taken = |q: &Participant| q.status != Some(ParticipantStatus::Completed);
+        let label = p.label.as_deref();
+        if let Some(label) = label
+            && conference
+                .iter()
+                .any(|q| taken(q) && q.label.as_deref() == Some(label))
+        {
+            return Err(error(
+                StatusCode::BAD_REQUEST,
+                16025,
+                format!("Participant label '{label}' is already in use in this conference"),
+            ));
+        }
+        let (account, id) = (&path.account, &path.conference);
+        if create.to.as_str() == FAILING_TO {
+            self.events.emit(
+                account,
+                id,
+                ConferenceEventName::ParticipantLeave,
+                &p,
+                |e| {
+                    e.participant_call_status(Some(ParticipantCallStatus::Failed))
+                        .reason_participant_left(Some(ParticipantLeftReason::ParticipantAddFailed))
+                },
+            );
+        } else {
+            let join = ConferenceEventName::ParticipantJoin;
+            self.events.emit(account, id, join, &p, |e| e);
+            conference.push(p.clone());
+        }
+        p.status = Some(ParticipantStatus::Queued);
+        p.queue_time = Some("0".into());
+        Ok(json(StatusCode::CREATED, &wire(path, &p)))
+    }
+}
+
+/// The coaching rules (D6), which no schema can state: a `target` to coach
+/// must be one of the `others` still in the conference, and `coaching`
+/// true needs a participant to coach (`coached`, given now or before).
+fn coachable<'a>(
+    mut others: impl Iterator<Item = &'a Participant>,
+    target: Option<&str>,
+    coaching: Option<bool>,
+    coached: Option<&str>,
+) -> Result<(), Refused> {
+    if let Some(target) = target {
+        let present = others.any(|p| {
+            p.status != Some(ParticipantStatus::Completed) && p.call_sid.as_deref() == Some(target)
+        });
+        if !present {
+            return Err(error(
+                StatusCode::BAD_REQUEST,
+                16002,
+                format!("The participant to be coached ({target}) is not in this conference"),
+            ));
+        }
+    } else if coaching == Some(true) && coached.is_none() {
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            10000,
+            "CallSidToCoach is required when Coaching is true".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// The events an update causes, as the providers send them: a change of
@@ -579,12 +707,12 @@ fn changes(before: &Participant, after: &Participant) -> Vec<ConferenceEventName
 /// The participant after `update`: every form field set in it goes to the
 /// participant's field of the same name (`HoldUrl` to `hold_url`), where
 /// the participant has one; the others are accepted and not kept.
-fn apply(p: &Participant, update: &UpdateParticipantRequest) -> Result<Participant, Refused> {
+fn apply(p: &Participant, update: &impl Serialize) -> Result<Participant, Refused> {
     let internal = |e: serde_json::Error| {
         error(
             StatusCode::INTERNAL_SERVER_ERROR,
             10000,
-            format!("The fake could not apply the update: {e}"),
+            format!("The fake could not apply the form: {e}"),
         )
     };
     let mut state = serde_json::to_value(p).map_err(internal)?;
@@ -629,9 +757,9 @@ fn query_field(operation: &str, name: &str) -> Option<Field> {
     })
 }
 
-/// The update's form body, as the generated type: the content type must be
-/// a form (or absent, for an empty body), the fields are the spec's.
-fn form(headers: &HeaderMap, body: &[u8]) -> Result<UpdateParticipantRequest, Refused> {
+/// A form body, as the generated type: the content type must be a form (or
+/// absent, for an empty body), the fields are the spec's.
+fn form<T: form::Schema>(headers: &HeaderMap, body: &[u8]) -> Result<T, Refused> {
     let form = headers.typed_get::<ContentType>().is_none_or(|t| {
         let mime = mime_of(&t);
         mime.eq_ignore_ascii_case("application/x-www-form-urlencoded")
@@ -645,10 +773,19 @@ fn form(headers: &HeaderMap, body: &[u8]) -> Result<UpdateParticipantRequest, Re
     }
     form::decode(body, Unknown::Refuse).map_err(|e| {
         let kind = match &e {
-            FormError::Invalid { name, .. } => {
-                Field::of_schema(UpdateParticipantRequest::NAME, name).map(|f| f.kind)
+            FormError::Invalid { name, .. } => Field::of_schema(T::NAME, name).map(|f| f.kind),
+            FormError::Shape { .. } => {
+                // A required field missing: Twilio's code for it, if it has one.
+                let given: Vec<_> = url::form_urlencoded::parse(body).map(|(k, _)| k).collect();
+                let missing = REQUIRED.iter().find(|(name, ..)| {
+                    Field::of_schema(T::NAME, name).is_some() && !given.iter().any(|k| k == name)
+                });
+                if let Some(&(_, code, message)) = missing {
+                    return error(StatusCode::BAD_REQUEST, code, message.into());
+                }
+                None
             }
-            _ => None,
+            FormError::Unknown { .. } => None,
         };
         let code = match kind {
             Some("uri" | "uri-or-empty") => 21402,
@@ -705,7 +842,7 @@ impl Target {
             account,
             conference,
             call,
-            laml: uri.path().starts_with("/api/laml/"),
+            laml: uri.path().starts_with(&format!("{LAML}/")),
         })
     }
 
@@ -715,7 +852,7 @@ impl Target {
 
     /// The path prefix answers use: `/api/laml` or nothing.
     fn prefix(&self) -> &'static str {
-        if self.laml { "/api/laml" } else { "" }
+        if self.laml { LAML } else { "" }
     }
 }
 
