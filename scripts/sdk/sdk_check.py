@@ -5,12 +5,77 @@ state read back matches what was set.
 Usage: SDK_CHECK_DEMO=DEMO_JSON python sdk_check.py {twilio9|signalwire}
 (DEMO_JSON is the first line `cargo xtask serve` prints; it holds the demo
 token, so it travels in the environment, not on the command line.)
+
+`python sdk_check.py --write-create-body` (twilio9's venv, no fake needed)
+rewrites CREATE_FIXTURE: the raw body twilio-python sends for CREATE_ARGS.
+The twilio9 check fails when that body differs from the committed file, and
+a Rust test (tests/participants/create.rs) checks that our client sends the
+same pairs for the same arguments.
 """
 
+import http.server
 import json
 import os
+import pathlib
 import sys
+import threading
 import traceback
+
+CREATE_FIXTURE = (
+    pathlib.Path(__file__).resolve().parents[2]
+    / "tests/participants/fixtures/create_participant_twilio_body.txt"
+)
+# One fixed create: both array fields with 2+ elements, a label with a space
+# and non-ASCII, a `~` and a `*` in a URL, booleans and an integer. The Rust
+# test restates these arguments (keep the two in step).
+CREATE_ARGS = {
+    "from_": "+15017122661",
+    "to": "+15558675310",
+    "label": "agent Zoë",
+    "muted": True,
+    "early_media": False,
+    "timeout": 20,
+    "status_callback": "https://example.com/~calls/*/progress?a=1&b=*",
+    "status_callback_event": ["ringing", "answered"],
+    "conference_status_callback": "https://example.com/conference",
+    "conference_status_callback_event": ["join", "leave", "mute"],
+}
+
+
+def twilio_create_body():
+    """The raw body twilio-python sends for CREATE_ARGS, caught by a tiny
+    HTTP server on 127.0.0.1 that answers 201 as Twilio does."""
+    from twilio.rest import Client
+
+    bodies = []
+
+    class Catch(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's name
+            bodies.append(self.rfile.read(int(self.headers["Content-Length"])))
+            answer = json.dumps({"call_sid": "CA" + "0" * 32, "status": "queued"}).encode()
+            self.send_response(201)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Catch)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = Client("AC" + "0" * 32, "token")
+        client.api.base_url = f"http://127.0.0.1:{server.server_port}"
+        client.conferences("CF" + "0" * 32).participants.create(**CREATE_ARGS)
+    finally:
+        server.shutdown()
+    return bodies[0]
+
+
+def committed_create_body():
+    # The file is the raw body and one newline (text files end with one).
+    return CREATE_FIXTURE.read_bytes().removesuffix(b"\n")
 
 
 def make_client(sdk, demo):
@@ -195,10 +260,64 @@ def main():
     check("list with filters", filtered)
     check("delete (kick), then 404", kick)
 
+    def create():
+        from twilio.base.exceptions import TwilioRestException
+
+        participants = client.conferences(conference).participants
+        args = dict(
+            from_="+15017122661",
+            to="+15558675310",
+            label="sdk agent",
+            status_callback_event=["ringing", "answered"],
+            conference_status_callback_event=["join", "leave"],
+            muted=True,
+        )
+        p = participants.create(**args)
+        expect(p, status="queued", label="sdk agent", muted=True, hold=False)
+        again = participant(p.call_sid).fetch()
+        expect(again, status="connected", label="sdk agent", muted=True)
+        if p.call_sid not in sids(participants.list()):
+            raise AssertionError("the created participant is not listed")
+        try:
+            participants.create(**args)
+            raise AssertionError("a duplicate label was accepted")
+        except TwilioRestException as e:
+            if (e.status, e.code) != (400, 16025):
+                raise AssertionError(f"a duplicate label: {e.status} {e.code}") from e
+
+    def create_body_is_the_fixtures():
+        sent, committed = twilio_create_body(), committed_create_body()
+        if sent != committed:
+            raise AssertionError(f"twilio-python sent {sent!r}, {CREATE_FIXTURE.name} has {committed!r}")
+
+    def no_create_on_laml():
+        # This SDK calls the bare /2010-04-01 paths, where the fake serves
+        # Twilio's create; SignalWire's own paths have none (D32): a POST
+        # there is a 405 that names what the path serves.
+        base = client._api.base_url
+        url = f"{base}/api/laml/2010-04-01/Accounts/{demo['account_sid']}/Conferences/{conference}/Participants.json"
+        response = client.request("POST", url, data={"From": "+15017122661", "To": "+15558675310"})
+        allow = response.headers.get("Allow")
+        if (response.status_code, allow) != (405, "GET,HEAD"):
+            raise AssertionError(f"answered {response.status_code} with Allow {allow!r}")
+        if json.loads(response.text).get("code") != 20004:
+            raise AssertionError(f"answered {response.text}")
+
+    if sdk == "twilio9":
+        check("create: queued, then connected; a duplicate label is 16025", create)
+        check("create: the body is the committed fixture's", create_body_is_the_fixtures)
+    else:
+        check("create on /api/laml: 405 with Allow", no_create_on_laml)
+
     passed = sum(results)
     print(f"{sdk}: {passed} passed, {len(results) - passed} failed")
     sys.exit(0 if passed == len(results) else 1)
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--write-create-body"]:
+        CREATE_FIXTURE.parent.mkdir(parents=True, exist_ok=True)
+        CREATE_FIXTURE.write_bytes(twilio_create_body() + b"\n")
+        print(f"wrote {CREATE_FIXTURE}")
+    else:
+        main()
