@@ -12,12 +12,13 @@ use axum::routing::post;
 use signalwire_participants::Client;
 use signalwire_participants::events::{Receiver, VerifiedEvent};
 use signalwire_participants::types::{
-    ConferenceEndedReason, ConferenceEvent, ConferenceEventName as E, ParticipantLeftReason,
-    UpdateParticipantRequest,
+    ConferenceEndedReason, ConferenceEvent, ConferenceEventName as E, ParticipantCallStatus,
+    ParticipantLeftReason, UpdateParticipantRequest,
 };
 use signalwire_participants::webhook::Verifier;
 use signalwire_participants_fake::{
-    DEMO_ACCOUNT, DEMO_CALLS, DEMO_CONFERENCE, DEMO_SIGNING_KEY, Fake, RunningFake,
+    DEMO_ACCOUNT, DEMO_CALLS, DEMO_CONFERENCE, DEMO_SIGNING_KEY, DEMO_TOKEN, FAILING_TO, Fake,
+    RunningFake,
 };
 use tokio::sync::mpsc;
 
@@ -159,6 +160,51 @@ async fn every_event_the_fake_sends_arrives_verified_and_typed() {
     // Nothing more: one event per change.
     let more = tokio::time::timeout(Duration::from_millis(200), taken.recv()).await;
     assert!(more.is_err(), "{more:?}");
+}
+
+/// A participant dialed in (Twilio's create) joins with the conference's
+/// next number; a failing dial leaves with `participant_add_failed`.
+#[tokio::test]
+async fn a_created_participant_joins_with_the_next_sequence_number() {
+    let (url, mut taken) = app().await;
+    let (server, client) = fake_sending_to(&url).await;
+    let alice = client.participant(DEMO_CONFERENCE, "alice").unwrap();
+    alice.mute().await.unwrap();
+    assert_eq!(next(&mut taken).await.sequence_number, Some(1));
+    // The create is Twilio's: its paths are the bare ones.
+    let root = format!("http://{}", server.addr);
+    let twilio = Client::with_base_url(&root, DEMO_ACCOUNT, DEMO_TOKEN).unwrap();
+    let participants = twilio.participants(DEMO_CONFERENCE).unwrap();
+    let agent = participants
+        .add("+15017122661", "+15558675310")
+        .label("agent")
+        .conference_status_callback(&url, [E::ParticipantJoin])
+        .send()
+        .await
+        .unwrap();
+    let join = next(&mut taken).await;
+    assert_eq!(join.status_callback_event, E::ParticipantJoin);
+    assert_eq!(join.sequence_number, Some(2));
+    let call = join.call_sid.as_deref().map(|c| c.as_str());
+    assert_eq!(call, agent.call_sid.as_deref());
+    assert_eq!(join.participant_label.as_deref(), Some("agent"));
+    assert_eq!((join.muted, join.hold), (Some(false), Some(false)));
+    assert!(join.extra.is_empty(), "{:?}", join.extra);
+
+    let failed = participants.add("+15017122661", FAILING_TO).send().await;
+    let leave = next(&mut taken).await;
+    assert_eq!(leave.status_callback_event, E::ParticipantLeave);
+    assert_eq!(leave.sequence_number, Some(3));
+    let call = leave.call_sid.as_deref().map(|c| c.as_str());
+    assert_eq!(call, failed.unwrap().call_sid.as_deref());
+    assert_eq!(
+        leave.reason_participant_left,
+        Some(ParticipantLeftReason::ParticipantAddFailed)
+    );
+    assert_eq!(
+        leave.participant_call_status,
+        Some(ParticipantCallStatus::Failed)
+    );
 }
 
 #[tokio::test]

@@ -9,6 +9,8 @@
 //! - `retries`: retries and the tracing spans;
 //! - `spec_decides`: what the spec decides for the hand-written layer;
 //! - `e2e`: the client and raw requests against the fake server;
+//! - `create`: dialing participants in (Twilio only) against the fake, and
+//!   the body sent against twilio-python's;
 //! - `events`: the fake's conference events, taken by an axum app;
 //! - `roster`: a roster folded from the fake's events, shuffled and
 //!   repeated, and its ordering rules;
@@ -18,6 +20,7 @@
 //! - `verbs`: every verb both ways, against the fake;
 //! - `limits`: the response size limit, against servers that send 64 MiB.
 
+mod create;
 mod e2e;
 mod events;
 mod fanout;
