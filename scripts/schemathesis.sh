@@ -35,6 +35,15 @@ PY
   eval "$vars"
 }
 
+schemathesis() { # BASE REPORT-NAME [FILTER...]: one schemathesis run against the fake
+  local base=$1 report=$2
+  shift 2
+  .tools/venv-schemathesis/bin/schemathesis --config-file scripts/schemathesis/schemathesis.toml run \
+    openapi/participants.yaml --url "$base" --checks all --max-time "$seconds" \
+    --generation-database none --report junit --report-junit-path "$reports/$report.xml" \
+    "${auth[@]}" "$@"
+}
+
 run() { # run with-credentials|without-credentials, in a subshell of its own
   local name=$1 auth=()
   trap 'stop_fake; rm -f "$fake_out"' EXIT
@@ -45,9 +54,20 @@ run() { # run with-credentials|without-credentials, in a subshell of its own
   [ "$name" = with-credentials ] &&
     auth=(--auth "$ST_ACCOUNT:$ST_TOKEN" --generation-with-security-parameters false)
   echo "== schemathesis, $name (${seconds}s)"
-  .tools/venv-schemathesis/bin/schemathesis --config-file scripts/schemathesis/schemathesis.toml run \
-    openapi/participants.yaml --url "$ST_BASE" --checks all --max-time "$seconds" \
-    --generation-database none --report junit --report-junit-path "$reports/$name.xml" "${auth[@]}"
+  # The demo's base is SignalWire's (/api/laml), where create_participant
+  # is not served (D32: its own servers name Twilio alone): it runs on its
+  # own against the bare, Twilio-style paths the fake also serves. On
+  # SignalWire's paths the collection rightly allows GET and HEAD alone,
+  # which the `Allow` check (blind to an operation's own servers) calls a
+  # mismatch: it is left out there only.
+  local twilio_base=${ST_BASE%/api/laml}
+  schemathesis "$ST_BASE" "$name" --exclude-operation-id create_participant \
+    --exclude-checks allow_header_conformance
+  echo "== schemathesis, $name, create_participant on the Twilio paths ($((seconds / 2))s)"
+  # A label is unique in its conference (16025, D32), which no schema can
+  # say and generated requests repeat: a schema-valid create may be refused.
+  seconds=$((seconds / 2)) schemathesis "$twilio_base" "$name-create" --include-operation-id create_participant \
+    --exclude-checks positive_data_acceptance
   stop_fake
 }
 # Side by side, each with its fake and its log, shown in order once both
