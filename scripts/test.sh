@@ -95,7 +95,15 @@ export FAKE_SERVER=target/debug/signalwire-participants-fake
 # target directory of its own, laid anew each run as hard links to the
 # workspace's build (nothing is copied; cargo writes new files for what it
 # builds), where none of our three crates has been built yet.
+# Cargo also extracts each .crate of that local registry under the cargo
+# home, keyed by the registry's path (the same every run), and never
+# extracts a name and version again: a second run would build last run's
+# sources. Our three crates' extractions from local registries (the
+# directories named `-HASH`) are removed first; crates.io's are untouched.
 verify=target/package-verify
+for crate in participants-openapi signalwire-participants signalwire-participants-fake; do
+  rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/"$crate"-[0-9]*
+done
 rm -rf "$verify"
 mkdir -p "$verify/debug"
 cp -al target/debug/deps target/debug/build target/debug/.fingerprint "$verify/debug/"
