@@ -36,7 +36,9 @@ impl Rfc2822Date {
     /// Wraps a date string, parsing it leniently.
     pub fn new(raw: impl Into<String>) -> Self {
         let raw = raw.into();
-        let parsed = DateTime::parse_from_rfc2822(&normalise(&raw))
+        // Most servers write strict RFC 2822: read as it is first.
+        let parsed = DateTime::parse_from_rfc2822(&raw)
+            .or_else(|_| DateTime::parse_from_rfc2822(&normalise(&raw)))
             .or_else(|_| DateTime::parse_from_rfc3339(raw.trim()))
             .ok();
         Rfc2822Date { raw, parsed }

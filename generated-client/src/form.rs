@@ -38,12 +38,17 @@ impl Field {
         Self::in_fields(schema_fields(schema), name)
     }
 
-    /// A property among one schema's [`schema_fields`].
+    /// A property among one schema's [`schema_fields`], with the bounds
+    /// the spec gives it.
     fn in_fields(fields: &[(&str, &str, &'static str)], name: &str) -> Option<Field> {
-        let (.., kind) = fields.iter().find(|(_, field, _)| *field == name)?;
+        let (schema, _, kind) = fields.iter().find(|(_, field, _)| *field == name)?;
+        let mut bounds = spec_facts::FIELD_BOUNDS.iter();
+        let bounds = bounds.find(|(s, field, ..)| s == schema && *field == name);
+        let (minimum, maximum) = bounds.map_or((None, None), |(.., min, max)| (*min, *max));
         Some(Field {
             kind,
-            ..Field::TEXT
+            minimum,
+            maximum,
         })
     }
 }
@@ -258,15 +263,33 @@ pub(crate) fn pairs(body: &[u8]) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
         pairs.extend(url::form_urlencoded::parse(body));
         return pairs;
     };
-    for field in text.split('&').filter(|field| !field.is_empty()) {
-        if memchr::memchr2(b'%', b'+', field.as_bytes()).is_some() {
-            pairs.extend(url::form_urlencoded::parse(field.as_bytes()));
-        } else {
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'&', body).chain([body.len()]) {
+        let field = &text[start..end];
+        start = end + 1;
+        if !field.is_empty() {
             let (k, v) = field.split_once('=').unwrap_or((field, ""));
-            pairs.push((Cow::Borrowed(k), Cow::Borrowed(v)));
+            pairs.push((decode_part(k), decode_part(v)));
         }
     }
     pairs
+}
+
+/// A key or a value as `form_urlencoded` reads it (`+` a space, `%XX` a
+/// byte, invalid UTF-8 replaced), borrowed when it has nothing to decode.
+fn decode_part(text: &str) -> Cow<'_, str> {
+    if memchr::memchr2(b'%', b'+', text.as_bytes()).is_none() {
+        return Cow::Borrowed(text);
+    }
+    let spaced: Vec<u8> = (text.bytes())
+        .map(|b| if b == b'+' { b' ' } else { b })
+        .collect();
+    let mut bytes = Vec::with_capacity(spaced.len());
+    bytes.extend(percent_encoding::percent_decode(&spaced));
+    match String::from_utf8(bytes) {
+        Ok(text) => Cow::Owned(text),
+        Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    }
 }
 
 /// Each pair typed as [`read`] says, the last of a repeated name kept (all
@@ -407,6 +430,52 @@ impl<'de> serde::Deserializer<'de> for Typed<'de> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fields as `form_urlencoded` reads them, on bodies with every
+    /// kind of escape, empty fields, bad escapes and invalid UTF-8.
+    #[test]
+    fn pairs_are_what_form_urlencoded_reads() {
+        let bodies: [&[u8]; 9] = [
+            b"a=1&b=x+y&c=%2B%26%3D&&d",
+            b"=v&k=&%=%&k2=%zz&k3=%e2%82%ac",
+            b"a=%ff%fe&b=%c3",
+            b"&&&",
+            b"",
+            b"x==y&a+b=c+d",
+            b"T=Thu%2C+1+Jun+2017+20%3A48%3A32+%2B0000",
+            b"a=1&a=2&a=3",
+            b"\xff=\xfe&a=b",
+        ];
+        for body in bodies {
+            let ours: Vec<(String, String)> = (pairs(body).into_iter())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            let theirs: Vec<(String, String)> =
+                url::form_urlencoded::parse(body).into_owned().collect();
+            assert_eq!(ours, theirs, "{}", String::from_utf8_lossy(body));
+        }
+    }
+
+    proptest::proptest! {
+        /// Any bytes at all, mostly the ones that matter to a form.
+        #[test]
+        fn pairs_are_what_form_urlencoded_reads_on_any_bytes(
+            body in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(b"&=%+aZ09".to_vec()),
+                    proptest::num::u8::ANY,
+                ],
+                0..64,
+            )
+        ) {
+            let ours: Vec<(String, String)> = (pairs(&body).into_iter())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            let theirs: Vec<(String, String)> =
+                url::form_urlencoded::parse(&body).into_owned().collect();
+            proptest::prop_assert_eq!(ours, theirs);
+        }
+    }
 
     #[test]
     fn schema_fields_are_sorted_for_the_binary_search() {

@@ -463,6 +463,7 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
     let schemas = spec.components.iter().flat_map(|c| &c.schemas);
     let mut shapes = Vec::new();
     let mut objects = Vec::new();
+    let mut field_bounds = Vec::new();
     let mut enums = Vec::new();
     let mut named = Vec::new();
     for (name, schema) in schemas {
@@ -490,8 +491,17 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
                     }
                 });
                 for (field, property) in &o.properties {
-                    let kind = kind(&property.clone().unbox());
-                    objects.push((name.clone(), field.clone(), kind));
+                    let property = property.clone().unbox();
+                    objects.push((name.clone(), field.clone(), kind(&property)));
+                    let (min, max) = bounds(&property);
+                    if min.is_some() || max.is_some() {
+                        let some = |v: Option<i64>| match v {
+                            Some(v) => quote::quote! { Some(#v) },
+                            None => quote::quote! { None },
+                        };
+                        let (min, max) = (some(min), some(max));
+                        field_bounds.push(quote::quote! { (#name, #field, #min, #max) });
+                    }
                 }
             }
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
@@ -628,6 +638,10 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             /// The fields of each operation's form body: operation id, field
             /// name, and its kind (as [`Parameter::kind`]).
             pub const FORM_FIELDS: &[(&str, &str, &str)] = &[#(#form_fields),*];
+            /// The integer properties of object schemas that the spec
+            /// bounds: schema, property, least and greatest value (the
+            /// generated types do not check them; the form reader does).
+            pub const FIELD_BOUNDS: &[(&str, &str, Option<i64>, Option<i64>)] = &[#(#field_bounds),*];
             /// What each value of a subscription enum stands for (its
             /// `x-events`): the schema, the value, and the event names
             /// (`ConferenceEventName`) it has sent.

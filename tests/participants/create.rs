@@ -256,6 +256,10 @@ async fn the_fake_refuses_a_create_as_twilio_does() {
         ("From=a&To=b&Nope=1", 10000),
         ("From=a&To=b&StatusCallback=calls", 21402),
         ("From=a&To=b&StatusCallbackMethod=PUT", 13221),
+        // The spec's bounds (spec_facts::FIELD_BOUNDS), which the generated
+        // integer types do not check.
+        ("From=a&To=b&Timeout=4", 10000),
+        ("From=a&To=b&MachineDetectionSpeechThreshold=6001", 10000),
         ("From=a&To=b&Coaching=true", 10000),
         (
             "From=a&To=b&Coaching=true&CallSidToCoach=CA00000000000000000000000000000009",
