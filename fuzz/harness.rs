@@ -1,5 +1,5 @@
 //! What each fuzz target checks, shared by the cargo-fuzz targets (nightly)
-//! and by the replay test `tests/fuzz_replay.rs` (stable), which runs every
+//! and by the replay test `tests/participants/fuzz_replay.rs` (stable), which runs every
 //! input kept under `fuzz/corpus/` and `fuzz/artifacts/` through the same
 //! functions. A broken property panics; so does anything the code under test
 //! does wrong.

@@ -10,7 +10,7 @@
 #   bash scripts/fuzz.sh cmin TARGET
 #       minimises the corpus (keeps the smallest set with the same coverage)
 #   bash scripts/fuzz.sh targets
-#       lists the targets: spec, participant, date, path_ids
+#       lists the targets (spec, participant, date, path_ids, webhook)
 #
 # Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`).
 # `cargo test -p participants-shapes --test participants fuzz_replay` replays
