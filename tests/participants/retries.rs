@@ -37,6 +37,24 @@ impl Script {
         self.0.requests().len()
     }
 
+    /// A client with retries on and a request timeout of 300 ms.
+    fn impatient_client(&self) -> Client {
+        ClientConfig::with_base_url(&self.0.base_url, ACCOUNT, TOKEN)
+            .unwrap()
+            .timeout(Duration::from_millis(300))
+            .retries(3, Duration::from_secs(10))
+            .build()
+            .unwrap()
+    }
+
+    /// A server whose first answer comes too late (2 s), then `answer`.
+    fn hanging_then(answer: Answer) -> Script {
+        let mut rec = crate::servers::Recorder::start();
+        rec.hang(2000);
+        rec.queue(answer);
+        Script(rec)
+    }
+
     /// The time between the first and the second request.
     fn first_wait(&self) -> Duration {
         let requests = self.0.requests();
@@ -298,20 +316,9 @@ async fn a_408_is_retried_and_was_never_applied() {
 
 #[tokio::test]
 async fn a_timeout_is_retried() {
-    let client = |server: &Script| {
-        ClientConfig::with_base_url(&server.0.base_url, ACCOUNT, TOKEN)
-            .unwrap()
-            .timeout(Duration::from_millis(300))
-            .retries(3, Duration::from_secs(10))
-            .build()
-            .unwrap()
-    };
-    let mut rec = crate::servers::Recorder::start();
-    rec.hang(2000);
-    rec.queue(ok());
-    let server = Script(rec);
+    let server = Script::hanging_then(ok());
     let started = Instant::now();
-    let p = retrieve(&client(&server)).await.unwrap();
+    let p = retrieve(&server.impatient_client()).await.unwrap();
     assert_eq!((p.muted, server.requests()), (Some(true), 2));
     assert!(
         started.elapsed() < Duration::from_secs(2),
@@ -319,12 +326,8 @@ async fn a_timeout_is_retried() {
         started.elapsed()
     );
     // The timed-out kick may have been applied: a 404 then is its success.
-    let mut rec = crate::servers::Recorder::start();
-    rec.hang(2000);
-    rec.queue(error(404, 20404, "gone"));
-    let server = Script(rec);
-    let kick = client(&server)
-        .participant(CONFERENCE, CALL)
+    let server = Script::hanging_then(error(404, 20404, "gone"));
+    let kick = (server.impatient_client().participant(CONFERENCE, CALL))
         .unwrap()
         .kick()
         .await;
@@ -524,16 +527,8 @@ async fn a_create_is_never_retried_once_it_may_have_placed_the_call() {
         .unwrap_err();
     assert!(!err.to_string().contains("may have"), "{err}");
     // Sent, no answer in time: not retried, and says so.
-    let mut rec = crate::servers::Recorder::start();
-    rec.hang(2000);
-    rec.queue(created);
-    let server = Script(rec);
-    let client = ClientConfig::with_base_url(&server.0.base_url, ACCOUNT, TOKEN)
-        .unwrap()
-        .timeout(Duration::from_millis(300))
-        .retries(3, Duration::from_secs(10))
-        .build()
-        .unwrap();
+    let server = Script::hanging_then(created);
+    let client = server.impatient_client();
     let err = add(client).await.unwrap_err();
     assert!(
         matches!(
