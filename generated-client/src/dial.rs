@@ -8,6 +8,12 @@ use crate::types::builder::CreateParticipantRequest as Body;
 use crate::types::{self, CallProgressEvent, ConferenceEventName, ConferenceEventSubscription};
 use crate::{Error, HttpUrl, Participants, spec_facts};
 
+/// A refusal of a value for the field `parameter`.
+fn invalid(parameter: &str, reason: impl Display) -> Error {
+    let (parameter, reason) = (parameter.to_string(), reason.to_string());
+    Error::InvalidArgument { parameter, reason }
+}
+
 /// A participant to dial into a conference, made by [`Participants::add`]
 /// and sent by [`send`](Self::send). Twilio only: SignalWire has no such
 /// operation (dial in with a call whose cXML does `<Dial><Conference>`).
@@ -59,7 +65,7 @@ impl AddParticipant<'_> {
     /// `Label`: a name for the participant, unique in the conference.
     pub fn label(self, label: &str) -> Self {
         let label = label.parse::<types::CreateParticipantRequestLabel>();
-        self.set("Label", label, |b, v| b.label(v))
+        self.set(label.map_err(|e| invalid("Label", e)), |b, v| b.label(v))
     }
 
     /// `Muted`: whether the participant joins muted.
@@ -100,9 +106,7 @@ impl AddParticipant<'_> {
     /// `Coaching=true` with `CallSidToCoach`: only that call hears them.
     pub fn coach(self, call_sid_to_coach: &str) -> Self {
         let call = parse::<types::CallSidToCoach>(call_sid_to_coach);
-        self.set("CallSidToCoach", call, |b, v| {
-            b.coaching(true).call_sid_to_coach(v)
-        })
+        self.set(call, |b, v| b.coaching(true).call_sid_to_coach(v))
     }
 
     /// `StatusCallback` and its `StatusCallbackEvent`s: the call's progress.
@@ -113,7 +117,7 @@ impl AddParticipant<'_> {
     ) -> Self {
         let events: crate::form::Repeated<_> = events.into_iter().collect();
         let url = parse_url::<HttpUrl>("StatusCallback", url);
-        self.set("StatusCallback", url, |b, url| {
+        self.set(url, |b, url| {
             b.status_callback(url).status_callback_event(events)
         })
     }
@@ -138,13 +142,14 @@ impl AddParticipant<'_> {
             }
         }
         let this = match refused {
-            Some(reason) => self.set("ConferenceStatusCallbackEvent", Err(reason), |b, ()| b),
+            Some(reason) => self.set(
+                Err(invalid("ConferenceStatusCallbackEvent", reason)),
+                |b, ()| b,
+            ),
             None => self.with(|b| b.conference_status_callback_event(Some(subscriptions.into()))),
         };
         let url = parse_url::<HttpUrl>("ConferenceStatusCallback", url);
-        this.set("ConferenceStatusCallback", url, |b, url| {
-            b.conference_status_callback(url)
-        })
+        this.set(url, |b, url| b.conference_status_callback(url))
     }
 
     /// Any other field, through the generated body builder.
@@ -154,25 +159,11 @@ impl AddParticipant<'_> {
     }
 
     /// Sets a value already checked, or keeps the first refusal.
-    fn set<T, E: Display>(
-        mut self,
-        field: &str,
-        value: Result<T, E>,
-        set: impl FnOnce(Body, T) -> Body,
-    ) -> Self {
+    fn set<T>(mut self, value: Result<T, Error>, set: impl FnOnce(Body, T) -> Body) -> Self {
         match value {
             Ok(value) => self.with(|b| set(b, value)),
-            Err(e) => {
-                let reason = e.to_string();
-                let reason = reason
-                    .strip_prefix(&format!("invalid {field}: "))
-                    .unwrap_or(&reason);
-                let parameter = field.to_string();
-                let error = Error::InvalidArgument {
-                    parameter,
-                    reason: reason.to_string(),
-                };
-                self.refused = self.refused.or(Some(error));
+            Err(refused) => {
+                self.refused = self.refused.or(Some(refused));
                 self
             }
         }
