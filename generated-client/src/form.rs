@@ -277,7 +277,7 @@ pub(crate) fn pairs(body: &[u8]) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
 
 /// A key or a value as `form_urlencoded` reads it (`+` a space, `%XX` a
 /// byte, invalid UTF-8 replaced), borrowed when it has nothing to decode.
-fn decode_part(text: &str) -> Cow<'_, str> {
+pub(crate) fn decode_part(text: &str) -> Cow<'_, str> {
     if memchr::memchr2(b'%', b'+', text.as_bytes()).is_none() {
         return Cow::Borrowed(text);
     }

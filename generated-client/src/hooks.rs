@@ -4,6 +4,9 @@
 //!
 //! - The generator adds an `api-version` header to every request; neither
 //!   provider asks for it and the official SDKs do not send it: removed.
+//! - A form body goes out as twilio-python sends it (D33): an array field
+//!   (`form::Repeated`) as one pair per element, every key and value
+//!   encoded as Python's `quote_plus` does.
 //! - `Coaching=true` without `CallSidToCoach` is refused (D6: OpenAPI 3.0
 //!   cannot say "required when"). Everything else the spec says of a value
 //!   (patterns, URLs, enums) the generated types check when they are built.
@@ -18,7 +21,9 @@
 //! - Retries, when turned on (`ClientConfig::retries`): the generator has
 //!   none. What is retried is `error::Failure::retryable`, the one policy
 //!   `Error::is_retryable` states too; and, with the `tracing` feature, one
-//!   span per call.
+//!   span per call. An operation not safe to repeat (a create) that may
+//!   have been applied says so: a 5xx answer is marked, and a lost answer
+//!   ends the call with a [`MaybeApplied`] (carried like a refusal).
 //! - An error answer whose body is not the provider's JSON error object (an
 //!   HTML 502 from a proxy, a truncated body) is wrapped into one, keeping the
 //!   status and the text, so it becomes a typed, retryable-aware error
@@ -372,11 +377,7 @@ fn encode_form(operation: &str, body: &[u8]) -> Vec<u8> {
             continue;
         }
         for (key, item) in crate::form::repeated_pairs(&key, &value) {
-            let item = item.replace('+', " ");
-            push(
-                key,
-                &percent_encoding::percent_decode_str(&item).decode_utf8_lossy(),
-            );
+            push(key, &crate::form::decode_part(item));
         }
     }
     out.into_bytes()
