@@ -232,8 +232,13 @@ pub fn path_ids(data: &[u8]) {
 /// its body changes.
 pub fn webhook(data: &[u8]) {
     let (provider, limit, key, url, headers, body) = webhook_input(data);
-    let verifier = Verifier::new(provider, key.as_str()).max_body(limit);
-    let other = Verifier::new(provider, format!("{key}\u{1}other")).max_body(limit);
+    let Ok(verifier) = Verifier::new(provider, key.as_str()) else {
+        assert!(key.is_empty(), "a key refused");
+        return;
+    };
+    let verifier = verifier.max_body(limit);
+    let other = Verifier::new(provider, format!("{key}\u{1}other"));
+    let other = other.expect("a key that is not empty").max_body(limit);
     assert_eq!(
         format!("{verifier:?}"),
         format!("{other:?}"),
@@ -263,8 +268,10 @@ pub fn webhook(data: &[u8]) {
         match (&outcome, received) {
             (Err(e), Err(ReceiveError::Verify(r))) => assert_eq!(e, &r),
             (Err(e), r) => panic!("verify said {e:?}, receive {r:?}"),
-            (Ok(()), Err(ReceiveError::Verify(r))) => panic!("verify took it, receive said {r:?}"),
-            (Ok(()), _) => {}
+            (Ok(_), Err(ReceiveError::Verify(r))) => panic!("verify took it, receive said {r:?}"),
+            (Ok(scheme), Err(ReceiveError::Scheme(s))) => assert_eq!(*scheme, s),
+            (Ok(scheme), Ok(_)) => assert!(scheme.covers_form_events(), "{scheme:?}"),
+            (Ok(_), _) => {}
         }
     }
     if body.len() > limit {
@@ -282,6 +289,7 @@ pub fn webhook(data: &[u8]) {
         );
         let expected = match e {
             VerifyError::BadSignature | VerifyError::BodyHashMismatch => 403,
+            VerifyError::EmptyKey => 500,
             _ => 400,
         };
         assert_eq!(e.status(), expected, "{e:?}");
@@ -321,8 +329,9 @@ pub fn webhook(data: &[u8]) {
     };
     let pairs: Vec<_> = url::form_urlencoded::parse(body).collect();
     match verifier.verify(&url, &signed(&signature), body) {
-        Ok(()) => {}
+        Ok(_) => {}
         Err(VerifyError::BodyHashMismatch) => assert!(url.contains("bodySHA256")),
+        Err(VerifyError::UnnamedField) => assert!(pairs.iter().any(|(k, _)| k.is_empty())),
         Err(VerifyError::BadSignature) if pairs.is_empty() && !body.is_empty() => {}
         Err(e) => panic!("a signed request refused: {e:?}"),
     }

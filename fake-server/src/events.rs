@@ -119,7 +119,7 @@ impl Events {
             return;
         };
         let signer = Verifier::new(Provider::SignalWire, DEMO_SIGNING_KEY);
-        let Ok(signature) = signer.sign(&url, body.as_bytes()) else {
+        let Ok(signature) = signer.and_then(|s| s.sign(&url, body.as_bytes())) else {
             return;
         };
         let _ = self.sender().send(Delivery {

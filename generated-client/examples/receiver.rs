@@ -45,7 +45,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let origin = format!("http://{}", listener.local_addr()?);
     let fake = signalwire_participants_fake::Fake::demo();
     let receiver = Receiver::new(
-        Verifier::signalwire(signalwire_participants_fake::DEMO_SIGNING_KEY),
+        Verifier::signalwire(signalwire_participants_fake::DEMO_SIGNING_KEY)?,
         origin.clone(),
     );
     let app = Router::new()

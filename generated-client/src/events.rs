@@ -9,7 +9,7 @@
 //! use signalwire_participants::types::ConferenceEventName;
 //! use signalwire_participants::webhook::Verifier;
 //!
-//! let verifier = Verifier::twilio("an auth token");
+//! let verifier = Verifier::twilio("an auth token")?;
 //! let body = b"AccountSid=AC0123456789abcdef0123456789abcdef\
 //!     &ConferenceSid=CF0123456789abcdef0123456789abcdef\
 //!     &StatusCallbackEvent=participant-mute&CallSid=CA0123456789abcdef0123456789abcdef\
@@ -36,7 +36,7 @@
 
 use crate::form::{self, FormError, Unknown};
 use crate::types::ConferenceEvent;
-use crate::webhook::{Verifier, VerifyError};
+use crate::webhook::{Scheme, Verifier, VerifyError};
 
 /// A form that is not a conference event: which field, and why.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -66,6 +66,11 @@ pub enum ReceiveError {
     /// too large to check.
     #[error(transparent)]
     Verify(#[from] VerifyError),
+    /// It is signed, but by a scheme that does not cover a form event
+    /// ([`Scheme::covers_form_events`]): the same signature could have
+    /// been made for another body.
+    #[error("the callback is signed with {0}, which does not cover a form event")]
+    Scheme(Scheme),
     /// It is signed, but it is not a conference event.
     #[error(transparent)]
     Event(#[from] EventError),
@@ -75,11 +80,13 @@ pub enum ReceiveError {
 }
 
 impl ReceiveError {
-    /// The status to answer with: 403 for a bad signature, 413 for a body
-    /// too large, 400 for a missing header or a malformed event.
+    /// The status to answer with: 403 for a bad signature or a scheme that
+    /// does not cover events, 413 for a body too large, 400 for a missing
+    /// header or a malformed event, 500 for an empty key.
     pub fn status(&self) -> u16 {
         match self {
             ReceiveError::Verify(e) => e.status(),
+            ReceiveError::Scheme(_) => 403,
             ReceiveError::Event(_) | ReceiveError::Body(_) => 400,
         }
     }
@@ -96,16 +103,40 @@ pub fn receive(
     headers: &http::HeaderMap,
     body: &[u8],
 ) -> Result<ConferenceEvent, ReceiveError> {
-    let pairs = verifier.verified(url, headers, body)?;
-    if let Some(pairs) = pairs.filter(|_| !body.is_empty()) {
-        return Ok(form::decode_parsed(body, pairs, Unknown::Keep).map_err(EventError)?);
+    let verified = verifier.verified(url, headers, body)?;
+    if !verified.scheme.covers_form_events() {
+        let scheme = verified.scheme;
+        refused(url, &ReceiveError::Scheme(scheme));
+        return Err(ReceiveError::Scheme(scheme));
     }
-    if body.is_empty() {
-        let query = url.split_once('?').map(|(_, q)| q).unwrap_or_default();
-        let query = query.split('#').next().unwrap_or_default();
-        return Ok(ConferenceEvent::from_query(query)?);
+    let event = match verified.pairs {
+        Some(pairs) if !body.is_empty() => {
+            form::decode_parsed(body, pairs, Unknown::Keep).map_err(EventError)
+        }
+        _ if body.is_empty() => {
+            let query = url.split_once('?').map(|(_, q)| q).unwrap_or_default();
+            ConferenceEvent::from_query(query.split('#').next().unwrap_or_default())
+        }
+        _ => ConferenceEvent::from_form(body),
+    };
+    event.map_err(|e| {
+        let e = ReceiveError::Event(e);
+        refused(url, &e);
+        e
+    })
+}
+
+/// Logs a callback that was signed but not taken (with the `tracing`
+/// feature); the verifier logs the ones it refuses.
+fn refused(url: &str, error: &ReceiveError) {
+    #[cfg(feature = "tracing")]
+    {
+        let path = url.split(['?', '#']).next().unwrap_or_default();
+        let path = path.rsplit_once('@').map_or(path, |(_, host)| host);
+        tracing::warn!(check = %error, http.status = error.status(), at = path, "refused a callback");
     }
-    Ok(ConferenceEvent::from_form(body)?)
+    #[cfg(not(feature = "tracing"))]
+    let _ = (url, error);
 }
 
 /// What an application needs to take callbacks: the verifier, and the

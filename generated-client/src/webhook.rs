@@ -9,7 +9,7 @@
 //! ```
 //! use signalwire_participants::webhook::{Verifier, VerifyError};
 //!
-//! let verifier = Verifier::twilio("12345");
+//! let verifier = Verifier::twilio("12345")?;
 //! let mut headers = http::HeaderMap::new();
 //! headers.insert("x-twilio-signature", "RSOYDt4T1cUTdK1PDd93/VVr8B8=".parse().unwrap());
 //! let body = b"CallSid=CA1234567890ABCDE&Caller=%2B14158675309&Digits=1234\
@@ -28,20 +28,29 @@
 //!
 //! # What is checked, in order
 //!
+//! 0. The key, once, when the verifier is made: an empty one is
+//!    [`VerifyError::EmptyKey`] (anyone could sign with it).
 //! 1. The body's length, against [`Verifier::max_body`] ([`MAX_BODY`] by
 //!    default): nothing longer is parsed or hashed.
-//! 2. The signature header: `X-Twilio-Signature` for Twilio;
-//!    `X-SignalWire-Signature` for SignalWire, or `X-Twilio-Signature` when
-//!    that is absent (SignalWire's SDKs accept it for LaML callers). Exactly
-//!    one value.
+//! 2. The signature headers: `X-Twilio-Signature` for Twilio; for
+//!    SignalWire, [`SIGNALWIRE_SHA256_SIGNATURE`] and
+//!    `X-SignalWire-Signature` (or `X-Twilio-Signature` when that is
+//!    absent: SignalWire's SDKs accept it for LaML callers). At most one
+//!    value of each.
 //! 3. The URL: an absolute `http` or `https` URL with a host.
-//! 4. The signature, an HMAC-SHA1 keyed with the provider's key, compared in
-//!    constant time (`hmac`'s `verify_slice`):
-//!    - **Twilio** (base64): the URL, then every form field of the body,
-//!      percent-decoded (`+` is a space), keys in ascending order, each
-//!      key's distinct values in ascending order, as `key` + `value` with no
-//!      separator.
-//!    - **SignalWire**, either of its two schemes, told apart by the
+//! 4. The signature, an HMAC keyed with the provider's key, compared in
+//!    constant time (`hmac`'s `verify_slice`); [`Verifier::verify`] says
+//!    which [`Scheme`] matched:
+//!    - **SignalWire's SHA-256 header** first: lowercase hex HMAC-SHA256
+//!      of the URL followed by the raw body. One that does not match
+//!      leaves the decision to the SHA-1 header, as SignalWire's SDKs do
+//!      (D35 in `openapi/RECONCILIATION.md`).
+//!    - **Twilio** (base64 HMAC-SHA1): the URL, then every form field of
+//!      the body, percent-decoded (`+` is a space), keys in ascending
+//!      order, each key's distinct values in ascending order, as `key` +
+//!      `value` with no separator. A field with no name (`=x`) is refused:
+//!      it would be signed as its value alone.
+//!    - **SignalWire**, either of its two SHA-1 schemes, told apart by the
 //!      signature's form: 40 lowercase hex digits are the JSON scheme (the
 //!      URL followed by the raw body, as the URL is given); base64 is the
 //!      form scheme, which is Twilio's except that a repeated key keeps its
@@ -49,6 +58,12 @@
 //!    - **`bodySHA256`**: when the URL's query carries it (both providers
 //!      sign JSON bodies this way), the form scheme covers the URL alone and
 //!      the SHA-256 of the raw body, in lowercase hex, must equal it.
+//!
+//! A form event ([`crate::events::receive`]) is read only from a body
+//! signed by a scheme no other scheme can impersonate
+//! ([`Scheme::covers_form_events`]): the form schemes and SHA-256. The hex
+//! SHA-1 scheme shares the form scheme's key and MAC, so a form callback's
+//! signature is also a valid hex signature of its fields' concatenation.
 //!
 //! # The URL and its port
 //!
@@ -76,7 +91,10 @@
 //! without a single form field is refused.
 //!
 //! Errors say which check failed and never show the key, the signature
-//! expected, or the URL (which may carry a password).
+//! expected, or the URL (which may carry a password). With the `tracing`
+//! feature, each refusal is logged at `warn` with the check that failed and
+//! the URL's origin and path (no user information, no query): a receiver
+//! stated with the wrong origin shows in the log.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -98,6 +116,9 @@ pub const MAX_BODY: usize = 64 * 1024;
 pub const TWILIO_SIGNATURE: &str = "X-Twilio-Signature";
 /// The header SignalWire signs with.
 pub const SIGNALWIRE_SIGNATURE: &str = "X-SignalWire-Signature";
+/// The header SignalWire's newer senders add: a lowercase hex HMAC-SHA256
+/// over the URL and the raw body (checked before [`SIGNALWIRE_SIGNATURE`]).
+pub const SIGNALWIRE_SHA256_SIGNATURE: &str = "X-SignalWire-Sha256-Signature";
 
 /// The query parameter that carries the SHA-256 of a JSON body.
 const BODY_SHA256: &str = "bodySHA256";
@@ -122,13 +143,15 @@ impl Provider {
 }
 
 /// Verifies callbacks: holds the key, taken as a [`Secret`] (never in
-/// `Debug`, errors or traces), as the HMAC state it keys, made once and
+/// `Debug`, errors or traces), as the HMAC states it keys, made once and
 /// wiped from memory when dropped as `Secret` is.
 #[derive(Clone)]
 pub struct Verifier {
     provider: Provider,
     /// The HMAC-SHA1 state after the key.
     keyed: Hmac<Sha1>,
+    /// The HMAC-SHA256 state after the key (SignalWire's SHA-256 header).
+    keyed_sha256: Hmac<Sha256>,
     max_body: usize,
 }
 
@@ -142,10 +165,68 @@ impl fmt::Debug for Verifier {
     }
 }
 
+/// Which scheme a signature was made with: what [`Verifier::verify`]
+/// accepted, and so what the signature covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Scheme {
+    /// Twilio's form scheme (base64 HMAC-SHA1 over the URL and the form's
+    /// fields, sorted, each key's distinct values sorted).
+    TwilioForm,
+    /// SignalWire's form scheme (base64 HMAC-SHA1 over the URL and the
+    /// form's fields, sorted by key, values in the order sent).
+    SignalWireForm,
+    /// SignalWire's JSON scheme: lowercase hex HMAC-SHA1 over the URL and
+    /// the raw body. The same MAC is the form scheme's signature of
+    /// another body (the fields' concatenation), so it never yields a
+    /// form event ([`Scheme::covers_form_events`]).
+    SignalWireHexSha1,
+    /// The form scheme over the URL alone, whose `bodySHA256` query
+    /// parameter is the raw body's SHA-256 (JSON bodies, both providers).
+    BodySha256,
+    /// SignalWire's SHA-256 header ([`SIGNALWIRE_SHA256_SIGNATURE`]):
+    /// lowercase hex HMAC-SHA256 over the URL and the raw body.
+    SignalWireSha256,
+}
+
+impl Scheme {
+    /// Whether a form body (or a GET's query) verified by this scheme may
+    /// be read as an event: only a scheme no other scheme can impersonate,
+    /// the form schemes and SHA-256 over the raw body (no form scheme uses
+    /// SHA-256). SignalWire's hex SHA-1 scheme is the form scheme's MAC of
+    /// another body, and `bodySHA256` is the form scheme's MAC of the URL
+    /// alone: a callback signed so is never read as a form event.
+    pub fn covers_form_events(self) -> bool {
+        matches!(
+            self,
+            Scheme::TwilioForm | Scheme::SignalWireForm | Scheme::SignalWireSha256
+        )
+    }
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Scheme::TwilioForm => "Twilio's form scheme",
+            Scheme::SignalWireForm => "SignalWire's form scheme",
+            Scheme::SignalWireHexSha1 => "SignalWire's hex HMAC-SHA1 over the raw body",
+            Scheme::BodySha256 => "a signature of the URL with bodySHA256",
+            Scheme::SignalWireSha256 => "SignalWire's HMAC-SHA256 over the raw body",
+        })
+    }
+}
+
 /// Which check failed; never shows the key or the expected signature.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum VerifyError {
+    /// The key to verify with is empty (HTTP 500: the receiver is
+    /// misconfigured). Anyone can sign with an empty key, so no verifier
+    /// is made with one.
+    #[error(
+        "the key to verify callbacks with is empty (Twilio: the account's auth token; SignalWire: the project's Signing Key); anyone could sign with it"
+    )]
+    EmptyKey,
     /// The request carries no signature header (HTTP 400).
     #[error("the request has no {header} header")]
     MissingSignature {
@@ -170,6 +251,11 @@ pub enum VerifyError {
     /// The signature does not match the URL and body (HTTP 403).
     #[error("the signature does not match the URL and the body")]
     BadSignature,
+    /// A form field has no name (`=value`, or a bare `=`): the form
+    /// schemes sign it as its value alone, or not at all, so no signature
+    /// covers it (HTTP 400). No provider sends one.
+    #[error("the form body has a field with no name, which no signature covers")]
+    UnnamedField,
     /// The signature covers the URL, but the body's SHA-256 is not the
     /// `bodySHA256` the URL carries: the body was changed (HTTP 403).
     #[error("the body's SHA-256 is not the bodySHA256 of the signed URL")]
@@ -185,41 +271,68 @@ pub enum VerifyError {
 
 impl VerifyError {
     /// The HTTP status to answer with: 400 for a missing or repeated
-    /// signature header or an unusable URL, 403 for a signature or body
-    /// hash that does not match, 413 for a body over the limit.
+    /// signature header, a field with no name or an unusable URL, 403 for
+    /// a signature or body hash that does not match, 413 for a body over
+    /// the limit, 500 for an empty key (the receiver's own fault).
     pub fn status(&self) -> u16 {
         match self {
             VerifyError::MissingSignature { .. }
             | VerifyError::DuplicateSignature { .. }
+            | VerifyError::UnnamedField
             | VerifyError::InvalidUrl { .. } => 400,
             VerifyError::BadSignature | VerifyError::BodyHashMismatch => 403,
             VerifyError::BodyTooLarge { .. } => 413,
+            VerifyError::EmptyKey => 500,
         }
     }
 }
 
+/// What a verification found: the scheme, and the form's fields when it
+/// split them (the form schemes), for the decoder to reuse.
+pub(crate) struct Verified<'b> {
+    pub(crate) scheme: Scheme,
+    pub(crate) pairs: Option<FormPairs<'b>>,
+}
+
 impl Verifier {
     /// Verifies Twilio's callbacks, signed with the account's auth token.
-    pub fn twilio(auth_token: impl Into<Secret>) -> Self {
+    /// An empty token is [`VerifyError::EmptyKey`].
+    pub fn twilio(auth_token: impl Into<Secret>) -> Result<Self, VerifyError> {
         Self::new(Provider::Twilio, auth_token)
     }
 
     /// Verifies SignalWire's callbacks, signed with the project's Signing
-    /// Key (Dashboard, API Credentials), which is not the API token.
-    pub fn signalwire(signing_key: impl Into<Secret>) -> Self {
+    /// Key (Dashboard, API Credentials), which is not the API token. An
+    /// empty key is [`VerifyError::EmptyKey`].
+    pub fn signalwire(signing_key: impl Into<Secret>) -> Result<Self, VerifyError> {
         Self::new(Provider::SignalWire, signing_key)
     }
 
-    /// Verifies `provider`'s callbacks, signed with `key`.
-    pub fn new(provider: Provider, key: impl Into<Secret>) -> Self {
+    /// Verifies `provider`'s callbacks, signed with `key`; an empty key is
+    /// [`VerifyError::EmptyKey`] (anyone can sign with it).
+    ///
+    /// ```
+    /// use signalwire_participants::webhook::{Verifier, VerifyError};
+    ///
+    /// // An unset variable read as "" never becomes a verifier.
+    /// let key = std::env::var("A_VARIABLE_NOBODY_SETS").unwrap_or_default();
+    /// assert_eq!(Verifier::signalwire(key).unwrap_err(), VerifyError::EmptyKey);
+    /// ```
+    pub fn new(provider: Provider, key: impl Into<Secret>) -> Result<Self, VerifyError> {
         let key: Secret = key.into();
-        let keyed = Hmac::new_from_slice(key.expose_secret().as_bytes())
-            .expect("HMAC takes keys of any length");
-        Verifier {
+        let key = key.expose_secret().as_bytes();
+        if key.is_empty() {
+            return Err(VerifyError::EmptyKey);
+        }
+        // HMAC takes keys of any length: these never fail.
+        let keyed = Hmac::new_from_slice(key).map_err(|_| VerifyError::EmptyKey)?;
+        let keyed_sha256 = Hmac::new_from_slice(key).map_err(|_| VerifyError::EmptyKey)?;
+        Ok(Verifier {
             provider,
             keyed,
+            keyed_sha256,
             max_body: MAX_BODY,
-        }
+        })
     }
 
     /// The body limit checked before anything else (default [`MAX_BODY`]).
@@ -239,41 +352,85 @@ impl Verifier {
         self.provider
     }
 
-    /// Checks one request.
+    /// Checks one request, and says which [`Scheme`] signed it.
     ///
     /// `url`: the exact URL the provider called (scheme, host, port, path,
     /// query), as the app states it: never built from `Host` or
     /// `X-Forwarded-*` here. Behind a proxy, that is the public URL the
     /// provider was given. `headers`: the request's headers. `body`: the raw
     /// bytes, before any parsing.
+    ///
+    /// A refusal is logged (with the `tracing` feature, at `warn`) with the
+    /// check that failed and the URL's origin and path, never its user
+    /// information or query, the key or the signature.
     pub fn verify(
         &self,
         url: &str,
         headers: &http::HeaderMap,
         body: &[u8],
-    ) -> Result<(), VerifyError> {
-        self.verified(url, headers, body).map(drop)
+    ) -> Result<Scheme, VerifyError> {
+        self.verified(url, headers, body).map(|v| v.scheme)
     }
 
     /// [`Verifier::verify`], giving back the form's fields when it split
-    /// them (the form scheme), for the decoder to reuse.
+    /// them (the form schemes), for the decoder to reuse.
     pub(crate) fn verified<'b>(
         &self,
         url: &str,
         headers: &http::HeaderMap,
         body: &'b [u8],
-    ) -> Result<Option<FormPairs<'b>>, VerifyError> {
+    ) -> Result<Verified<'b>, VerifyError> {
+        let verified = self.check(url, headers, body);
+        if let Err(e) = &verified {
+            refused(url, e);
+        }
+        verified
+    }
+
+    fn check<'b>(
+        &self,
+        url: &str,
+        headers: &http::HeaderMap,
+        body: &'b [u8],
+    ) -> Result<Verified<'b>, VerifyError> {
         if body.len() > self.max_body {
             return Err(VerifyError::BodyTooLarge {
                 limit: self.max_body,
                 length: body.len(),
             });
         }
-        let signature = self.signature(headers)?;
+        let sha256 = match self.provider {
+            Provider::SignalWire => one(headers, SIGNALWIRE_SHA256_SIGNATURE)?,
+            Provider::Twilio => None,
+        };
+        let sha1 = match self.signature(headers) {
+            Ok(signature) => Some(signature),
+            Err(VerifyError::MissingSignature { .. }) if sha256.is_some() => None,
+            Err(e) => return Err(e),
+        };
         let target = Target::parse(url)?;
+        // SignalWire's SHA-256 header first, as its SDKs check it; one that
+        // does not match leaves the decision to the SHA-1 header (D35).
+        if let Some(hex) = sha256.and_then(decode_hex::<32>) {
+            let matched = target.candidates().any(|url| {
+                let mut mac = self.keyed_sha256.clone();
+                url.iter().for_each(|piece| mac.update(piece.as_bytes()));
+                mac.update(body);
+                mac.verify_slice(&hex).is_ok()
+            });
+            if matched {
+                let scheme = Scheme::SignalWireSha256;
+                return Ok(Verified {
+                    scheme,
+                    pairs: None,
+                });
+            }
+        }
+        // A SHA-256 signature that did not match, and no other.
+        let signature = sha1.ok_or(VerifyError::BadSignature)?;
         let key = self.keyed();
         if self.provider == Provider::SignalWire
-            && let Some(hex) = decode_hex_sha1(signature)
+            && let Some(hex) = decode_hex::<20>(signature)
         {
             // The JSON scheme: the URL as given, then the raw body.
             let mut mac = key;
@@ -281,7 +438,12 @@ impl Verifier {
             mac.update(body);
             mac.verify_slice(&hex)
                 .map_err(|_| VerifyError::BadSignature)?;
-            return target.check_body_hash(body).map(|()| None);
+            target.check_body_hash(body)?;
+            let scheme = Scheme::SignalWireHexSha1;
+            return Ok(Verified {
+                scheme,
+                pairs: None,
+            });
         }
         let signature = decode_base64_sha1(signature).ok_or(VerifyError::BadSignature)?;
         if target.body_sha256.is_some() {
@@ -292,21 +454,36 @@ impl Verifier {
             {
                 return Err(VerifyError::BadSignature);
             }
-            return target.check_body_hash(body).map(|()| None);
+            target.check_body_hash(body)?;
+            let scheme = Scheme::BodySha256;
+            return Ok(Verified {
+                scheme,
+                pairs: None,
+            });
         }
         let params = self.params(body);
         if params.pairs.is_empty() && !body.is_empty() {
             // Only the URL could be signed: that covers no byte of this body.
             return Err(VerifyError::BadSignature);
         }
-        if target
+        if params.pairs.iter().any(|(k, _)| k.is_empty()) {
+            // `=x` is signed as `x` alone, and `=` not at all.
+            return Err(VerifyError::UnnamedField);
+        }
+        if !target
             .candidates()
             .any(|url| matches(&key, url, &params, &signature))
         {
-            Ok(Some(params.pairs))
-        } else {
-            Err(VerifyError::BadSignature)
+            return Err(VerifyError::BadSignature);
         }
+        let scheme = match self.provider {
+            Provider::Twilio => Scheme::TwilioForm,
+            Provider::SignalWire => Scheme::SignalWireForm,
+        };
+        Ok(Verified {
+            scheme,
+            pairs: Some(params.pairs),
+        })
     }
 
     /// The signature the provider would send for a POST of `body` (a form,
@@ -324,31 +501,36 @@ impl Verifier {
         Ok(base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))
     }
 
+    /// What SignalWire sends in [`SIGNALWIRE_SHA256_SIGNATURE`] for a POST
+    /// of `body` to `url`: the lowercase hex HMAC-SHA256 of the URL as
+    /// given, then the raw body.
+    pub fn sign_sha256(&self, url: &str, body: &[u8]) -> Result<String, VerifyError> {
+        Target::parse(url)?;
+        let mut mac = self.keyed_sha256.clone();
+        mac.update(url.as_bytes());
+        mac.update(body);
+        let mut hex = [0u8; 64];
+        let hex = base16ct::lower::encode_str(&mac.finalize().into_bytes(), &mut hex)
+            .map_err(|_| VerifyError::BadSignature)?;
+        Ok(hex.to_string())
+    }
+
     /// A copy of the HMAC state keyed with the secret.
     fn keyed(&self) -> Hmac<Sha1> {
         self.keyed.clone()
     }
 
-    /// The one value of the signature header.
+    /// The one value of the SHA-1 signature header.
     fn signature<'h>(&self, headers: &'h http::HeaderMap) -> Result<&'h str, VerifyError> {
-        let mut header = self.provider.signature_header();
-        let mut values = headers.get_all(header).iter();
-        let mut first = values.next();
-        if first.is_none() && self.provider == Provider::SignalWire {
-            header = TWILIO_SIGNATURE;
-            values = headers.get_all(header).iter();
-            first = values.next();
+        let header = self.provider.signature_header();
+        if let Some(value) = one(headers, header)? {
+            return Ok(value);
         }
-        let Some(value) = first else {
-            return Err(VerifyError::MissingSignature {
-                header: self.provider.signature_header(),
-            });
-        };
-        if values.next().is_some() {
-            return Err(VerifyError::DuplicateSignature { header });
+        match self.provider {
+            Provider::SignalWire => one(headers, TWILIO_SIGNATURE)?,
+            Provider::Twilio => None,
         }
-        // A value with bytes other than visible ASCII is no signature.
-        value.to_str().map_err(|_| VerifyError::BadSignature)
+        .ok_or(VerifyError::MissingSignature { header })
     }
 
     /// The body's form fields, percent-decoded, and the order the
@@ -419,6 +601,43 @@ fn prefix(key: &str) -> u64 {
     u64::from_be_bytes(bytes)
 }
 
+/// The one value of `header`, if any: a repeated header is refused, and a
+/// value with bytes other than visible ASCII is no signature.
+fn one<'h>(
+    headers: &'h http::HeaderMap,
+    header: &'static str,
+) -> Result<Option<&'h str>, VerifyError> {
+    let mut values = headers.get_all(header).iter();
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(VerifyError::DuplicateSignature { header });
+    }
+    value
+        .to_str()
+        .map(Some)
+        .map_err(|_| VerifyError::BadSignature)
+}
+
+/// Logs a refused callback (with the `tracing` feature): which check
+/// failed, and where the callback was checked against, without the URL's
+/// user information or query (either may hold a secret).
+fn refused(url: &str, error: &VerifyError) {
+    #[cfg(feature = "tracing")]
+    {
+        let at = Target::parse(url).map_or_else(|_| String::new(), |t| t.shown());
+        tracing::warn!(
+            check = %error,
+            http.status = error.status(),
+            url = %at,
+            "refused a callback"
+        );
+    }
+    #[cfg(not(feature = "tracing"))]
+    let _ = (url, error);
+}
+
 /// Whether the HMAC of `url` (in up to three pieces) and the fields is
 /// `signature`, compared in constant time.
 fn matches(key: &Hmac<Sha1>, url: [&str; 3], fields: &Fields<'_>, signature: &[u8]) -> bool {
@@ -443,12 +662,12 @@ fn decode_base64_sha1(signature: &str) -> Option<[u8; 20]> {
     (n == 20).then(|| out[..20].try_into().expect("20 bytes"))
 }
 
-/// A lowercase hex HMAC-SHA1 (40 digits), decoded.
-fn decode_hex_sha1(signature: &str) -> Option<[u8; 20]> {
-    if signature.len() != 40 {
+/// A lowercase hex MAC of `N` bytes (`2 * N` digits), decoded.
+fn decode_hex<const N: usize>(signature: &str) -> Option<[u8; N]> {
+    if signature.len() != 2 * N {
         return None;
     }
-    let mut out = [0u8; 20];
+    let mut out = [0u8; N];
     base16ct::lower::decode(signature, &mut out).ok()?;
     Some(out)
 }
@@ -456,6 +675,10 @@ fn decode_hex_sha1(signature: &str) -> Option<[u8; 20]> {
 /// The URL to verify against, as given, with where its port is or would go.
 struct Target<'a> {
     raw: &'a str,
+    /// Where the authority starts (after `://`).
+    authority_start: usize,
+    /// Where the host starts (after any user information).
+    host_start: usize,
     /// Where the host ends: where a port starts, or would be added.
     host_end: usize,
     /// Where the port ends (`host_end` when there is none).
@@ -543,6 +766,8 @@ impl<'a> Target<'a> {
         }
         Ok(Target {
             raw,
+            authority_start,
+            host_start,
             host_end,
             port_end: authority_end,
             port,
@@ -562,6 +787,15 @@ impl<'a> Target<'a> {
             Some(_) => None,
         };
         std::iter::once([self.raw, "", ""]).chain(other)
+    }
+
+    /// The URL without its user information, query or fragment, to show
+    /// in a log.
+    #[cfg(feature = "tracing")]
+    fn shown(&self) -> String {
+        let rest = &self.raw[self.host_start..];
+        let rest = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
+        format!("{}{rest}", &self.raw[..self.authority_start])
     }
 
     /// The body's SHA-256 against the URL's `bodySHA256`, if it has one.

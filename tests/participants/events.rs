@@ -45,7 +45,10 @@ async fn app() -> (String, mpsc::UnboundedReceiver<ConferenceEvent>) {
     let origin = format!("http://{}", listener.local_addr().unwrap());
     let (events, taken) = mpsc::unbounded_channel();
     let state = App {
-        receiver: Receiver::new(Verifier::signalwire(DEMO_SIGNING_KEY), origin.clone()),
+        receiver: Receiver::new(
+            Verifier::signalwire(DEMO_SIGNING_KEY).unwrap(),
+            origin.clone(),
+        ),
         events,
     };
     let router = Router::new().route("/events", post(take)).with_state(state);
@@ -210,7 +213,7 @@ async fn a_created_participant_joins_with_the_next_sequence_number() {
 #[tokio::test]
 async fn forged_unsigned_oversized_or_malformed_callbacks_are_refused() {
     let (url, mut taken) = app().await;
-    let signer = Verifier::signalwire(DEMO_SIGNING_KEY);
+    let signer = Verifier::signalwire(DEMO_SIGNING_KEY).unwrap();
     let http = participants_shapes::raw_http_client();
     let event = format!(
         "AccountSid={DEMO_ACCOUNT}&ConferenceSid={DEMO_CONFERENCE}&StatusCallbackEvent=participant-leave&CallSid={}",
@@ -245,6 +248,7 @@ async fn forged_unsigned_oversized_or_malformed_callbacks_are_refused() {
     assert_eq!(send(event.clone(), Some(url_only)).await.0, 403);
     // Another key's signature: 403; none at all: 400.
     let other = Verifier::signalwire("another key")
+        .unwrap()
         .sign(&url, event.as_bytes())
         .unwrap();
     assert_eq!(send(event.clone(), Some(other)).await.0, 403);

@@ -17,6 +17,7 @@
 //! "Request parameters for the statusCallback URL", plus the standard
 //! request parameters of its cXML overview).
 
+use base64::Engine as _;
 use http::HeaderMap;
 use proptest::prelude::*;
 use signalwire_participants::events::{self, ReceiveError, Receiver};
@@ -25,7 +26,7 @@ use signalwire_participants::types::{
     ConferenceEndedReason, ConferenceEvent, ConferenceEventName as E, ParticipantCallStatus,
     ParticipantLeftReason,
 };
-use signalwire_participants::webhook::Verifier;
+use signalwire_participants::webhook::{Scheme, Verifier, VerifyError};
 
 /// Twilio, a participant joins: the fields its page lists for participant
 /// events (the ConferenceSid is the page's own example).
@@ -459,8 +460,11 @@ fn signed(verifier: &Verifier, url: &str, body: &[u8]) -> HeaderMap {
 #[test]
 fn receive_verifies_and_decodes_a_get() {
     for (verifier, body) in [
-        (Verifier::twilio("an auth token"), TWILIO_LEAVE),
-        (Verifier::signalwire("PSK-a signing key"), SIGNALWIRE_JOIN),
+        (Verifier::twilio("an auth token").unwrap(), TWILIO_LEAVE),
+        (
+            Verifier::signalwire("PSK-a signing key").unwrap(),
+            SIGNALWIRE_JOIN,
+        ),
     ] {
         let url = format!("https://app.example.com/conference-events?{body}");
         let headers = signed(&verifier, &url, b"");
@@ -488,7 +492,7 @@ fn receive_verifies_and_decodes_a_get() {
 
 #[test]
 fn receive_verifies_and_decodes_a_post() {
-    let verifier = Verifier::twilio("an auth token");
+    let verifier = Verifier::twilio("an auth token").unwrap();
     let url = "https://app.example.com/conference-events";
     let headers = signed(&verifier, url, TWILIO_END.as_bytes());
     let event = events::receive(&verifier, url, &headers, TWILIO_END.as_bytes()).unwrap();
@@ -510,4 +514,209 @@ fn receive_verifies_and_decodes_a_post() {
         err.to_string(),
         "not a conference event: missing field `AccountSid`"
     );
+}
+
+/// The form signature of a genuine SignalWire callback, re-sent as hex
+/// (its JSON scheme, the same HMAC-SHA1) with the fields' concatenation
+/// as the body, passes `verify`; read as a form, that body would be an
+/// event whose fields the sender chose (a `FriendlyName` that carries
+/// `&StatusCallbackEvent=participant-leave&...`). So the hex scheme never
+/// yields a form event.
+#[test]
+fn a_form_signature_replayed_as_hex_is_no_event() {
+    let verifier = Verifier::signalwire("PSK-a signing key").unwrap();
+    let url = "https://app.example.com/conference-events";
+    let chosen = "&AccountSid=b3877c40-da60-4998-90ad-b792e98472af\
+        &ConferenceSid=b3877c40-da60-4998-90ad-b792e98472ae&StatusCallbackEvent=participant-leave\
+        &CallSid=b3877c40-da60-4998-90ad-b792e98472cb&x=";
+    let genuine = format!(
+        "AccountSid=b3877c40-da60-4998-90ad-b792e98472af\
+         &ConferenceSid=b3877c40-da60-4998-90ad-b792e98472ae\
+         &FriendlyName={}&StatusCallbackEvent=conference-start",
+        urlencode(chosen)
+    );
+    let base64 = verifier.sign(url, genuine.as_bytes()).unwrap();
+    let mac = base64::engine::general_purpose::STANDARD
+        .decode(base64)
+        .unwrap();
+    let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
+    // What the form scheme signed after the URL: keys sorted, `k` + `v`.
+    let mut fields: Vec<(String, String)> = url::form_urlencoded::parse(genuine.as_bytes())
+        .into_owned()
+        .collect();
+    fields.sort();
+    let replayed: String = fields.iter().map(|(k, v)| format!("{k}{v}")).collect();
+    let mut headers = HeaderMap::new();
+    headers.insert("x-signalwire-signature", hex.parse().unwrap());
+    // The MAC matches: `verify` says which scheme, as the SDKs accept it.
+    assert_eq!(
+        verifier.verify(url, &headers, replayed.as_bytes()),
+        Ok(Scheme::SignalWireHexSha1)
+    );
+    // Read as a form, it has the sender's fields; `receive` refuses it.
+    let forged = ConferenceEvent::from_form(replayed.as_bytes()).unwrap();
+    assert_eq!(forged.status_callback_event, E::ParticipantLeave);
+    let err = events::receive(&verifier, url, &headers, replayed.as_bytes()).unwrap_err();
+    assert!(
+        matches!(err, ReceiveError::Scheme(Scheme::SignalWireHexSha1)),
+        "{err:?}"
+    );
+    assert_eq!(err.status(), 403);
+    assert_eq!(
+        err.to_string(),
+        "the callback is signed with SignalWire's hex HMAC-SHA1 over the raw body, \
+         which does not cover a form event"
+    );
+    // The genuine callback, as sent, is taken.
+    let mut headers = HeaderMap::new();
+    let base64 = verifier.sign(url, genuine.as_bytes()).unwrap();
+    headers.insert("x-signalwire-signature", base64.parse().unwrap());
+    let event = events::receive(&verifier, url, &headers, genuine.as_bytes()).unwrap();
+    assert_eq!(event.status_callback_event, E::ConferenceStart);
+    assert_eq!(event.friendly_name.as_deref(), Some(chosen));
+}
+
+/// A body verified by `bodySHA256` (the form scheme over the URL alone) is
+/// never read as a form event, whichever provider.
+#[test]
+fn a_body_sha256_callback_is_no_event() {
+    use sha2::Digest as _;
+    for verifier in [
+        Verifier::twilio("an auth token").unwrap(),
+        Verifier::signalwire("PSK-a signing key").unwrap(),
+    ] {
+        let hash: String = sha2::Sha256::digest(TWILIO_LEAVE.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let url = format!("https://app.example.com/conference-events?bodySHA256={hash}");
+        let headers = signed(&verifier, &url, TWILIO_LEAVE.as_bytes());
+        let body = TWILIO_LEAVE.as_bytes();
+        assert_eq!(
+            verifier.verify(&url, &headers, body),
+            Ok(Scheme::BodySha256)
+        );
+        let err = events::receive(&verifier, &url, &headers, body).unwrap_err();
+        assert!(
+            matches!(err, ReceiveError::Scheme(Scheme::BodySha256)),
+            "{err:?}"
+        );
+        assert_eq!(err.status(), 403);
+    }
+}
+
+/// A field with no name is signed as its value alone (`=x`) or not at all
+/// (`=`): the body `=` passed with a signature of the URL alone, and `&=`
+/// appended to a signed body kept it valid. Both are refused now.
+#[test]
+fn fields_without_a_name_are_unsigned_bytes() {
+    for verifier in [
+        Verifier::twilio("an auth token").unwrap(),
+        Verifier::signalwire("PSK-a signing key").unwrap(),
+    ] {
+        let url = "https://app.example.com/conference-events";
+        let url_only = signed(&verifier, url, b"");
+        assert_eq!(
+            verifier.verify(url, &url_only, b"="),
+            Err(VerifyError::UnnamedField)
+        );
+        let headers = signed(&verifier, url, TWILIO_LEAVE.as_bytes());
+        for tail in ["&=", "&=x", "&=&="] {
+            let body = format!("{TWILIO_LEAVE}{tail}");
+            let err = events::receive(&verifier, url, &headers, body.as_bytes()).unwrap_err();
+            assert!(
+                matches!(err, ReceiveError::Verify(VerifyError::UnnamedField)),
+                "{tail}: {err:?}"
+            );
+            assert_eq!(err.status(), 400);
+        }
+        assert!(events::receive(&verifier, url, &headers, TWILIO_LEAVE.as_bytes()).is_ok());
+    }
+}
+
+/// No verifier is made with an empty key: with one, anyone could sign a
+/// `participant-leave`.
+#[test]
+fn an_empty_key_makes_no_verifier() {
+    for made in [
+        Verifier::twilio(""),
+        Verifier::signalwire(String::new()),
+        Verifier::new(signalwire_participants::webhook::Provider::SignalWire, ""),
+    ] {
+        let err = made.unwrap_err();
+        assert_eq!(err, VerifyError::EmptyKey);
+        assert_eq!(err.status(), 500);
+        assert!(err.to_string().contains("empty"), "{err}");
+    }
+}
+
+/// Refused callbacks are logged, with the check that failed and where,
+/// never the key, the signature, the user information or the query.
+#[cfg(feature = "tracing")]
+#[test]
+fn refusals_are_logged_without_secrets() {
+    use std::sync::{Arc, Mutex};
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Captured {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let key = "PSK-a signing key";
+    let verifier = Verifier::signalwire(key).unwrap();
+    let url = "https://user:hunter2@app.example.com/conference-events?token=s3cret";
+    let signature = verifier.sign(url, SIGNALWIRE_JOIN.as_bytes()).unwrap();
+    let mut headers = HeaderMap::new();
+    headers.insert("x-signalwire-signature", signature.parse().unwrap());
+    tracing::subscriber::with_default(subscriber, || {
+        let forged = SIGNALWIRE_JOIN.replace("participant-join", "participant-leave");
+        assert!(events::receive(&verifier, url, &headers, forged.as_bytes()).is_err());
+        let other_origin = "https://wrong.example.com/conference-events";
+        assert!(events::receive(&verifier, other_origin, &headers, b"x=1").is_err());
+        let not_event = "AccountSid=b3877c40-da60-4998-90ad-b792e98472af";
+        let h = signed(&verifier, url, not_event.as_bytes());
+        assert!(events::receive(&verifier, url, &h, not_event.as_bytes()).is_err());
+    });
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.contains("WARN") && l.contains("refused a callback"))
+    );
+    assert!(lines[0].contains("the signature does not match the URL and the body"));
+    assert!(lines[0].contains("https://app.example.com/conference-events"));
+    assert!(lines[1].contains("https://wrong.example.com/conference-events"));
+    assert!(
+        lines[2].contains("missing field `ConferenceSid`"),
+        "{}",
+        lines[2]
+    );
+    for secret in [
+        key,
+        signature.as_str(),
+        "hunter2",
+        "user:",
+        "s3cret",
+        "token=",
+    ] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+}
+
+/// Percent-encodes a value as a form does.
+fn urlencode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }

@@ -17,7 +17,8 @@ use http::HeaderMap;
 use proptest::prelude::*;
 use sha1::Sha1;
 use signalwire_participants::webhook::{
-    MAX_BODY, Provider, SIGNALWIRE_SIGNATURE, TWILIO_SIGNATURE, Verifier, VerifyError,
+    MAX_BODY, Provider, SIGNALWIRE_SHA256_SIGNATURE, SIGNALWIRE_SIGNATURE, Scheme,
+    TWILIO_SIGNATURE, Verifier, VerifyError,
 };
 
 const KEY: &str = "12345";
@@ -56,6 +57,14 @@ fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
     map
 }
 
+/// The form scheme of `provider`.
+fn form_scheme(provider: Provider) -> Scheme {
+    match provider {
+        Provider::Twilio => Scheme::TwilioForm,
+        Provider::SignalWire => Scheme::SignalWireForm,
+    }
+}
+
 fn twilio(signature: &str) -> HeaderMap {
     headers(&[(TWILIO_SIGNATURE, signature)])
 }
@@ -73,12 +82,15 @@ fn hmac_base64(key: &str, message: &[u8]) -> String {
 
 #[test]
 fn v1_twilio_form() {
-    let v = Verifier::twilio(KEY);
-    assert_eq!(v.verify(URL, &twilio(V1), V1_BODY), Ok(()));
+    let v = Verifier::twilio(KEY).unwrap();
+    assert_eq!(v.verify(URL, &twilio(V1), V1_BODY), Ok(Scheme::TwilioForm));
     // The fields in another order, and `+` for `%2B` decoded as a space
     // would change them: the order is the signer's, not the body's.
     let reordered = b"To=%2B18005551212&From=%2B14158675309&Digits=1234&Caller=%2B14158675309&CallSid=CA1234567890ABCDE";
-    assert_eq!(v.verify(URL, &twilio(V1), reordered), Ok(()));
+    assert_eq!(
+        v.verify(URL, &twilio(V1), reordered),
+        Ok(Scheme::TwilioForm)
+    );
     let plus_as_space = b"CallSid=CA1234567890ABCDE&Caller=+14158675309&Digits=1234&From=%2B14158675309&To=%2B18005551212";
     assert_eq!(
         v.verify(URL, &twilio(V1), plus_as_space),
@@ -95,17 +107,29 @@ fn v1_twilio_form() {
 
 #[test]
 fn v1_port_variants() {
-    let v = Verifier::twilio(KEY);
+    let v = Verifier::twilio(KEY).unwrap();
     let ok = |url: &str, sig: &str| v.verify(url, &twilio(sig), V1_BODY);
     let with_443 = "https://mycompany.com:443/myapp.php?foo=1&bar=2";
     // Signed with the default port, stated without it, and the other way.
-    assert_eq!(ok(URL, "kvajT1Ptam85bY51eRf/AJRuM3w="), Ok(()));
-    assert_eq!(ok(with_443, V1), Ok(()));
-    assert_eq!(ok(with_443, "kvajT1Ptam85bY51eRf/AJRuM3w="), Ok(()));
+    assert_eq!(
+        ok(URL, "kvajT1Ptam85bY51eRf/AJRuM3w="),
+        Ok(Scheme::TwilioForm)
+    );
+    assert_eq!(ok(with_443, V1), Ok(Scheme::TwilioForm));
+    assert_eq!(
+        ok(with_443, "kvajT1Ptam85bY51eRf/AJRuM3w="),
+        Ok(Scheme::TwilioForm)
+    );
     let http = "http://mycompany.com/myapp.php?foo=1&bar=2";
     let http_80 = "http://mycompany.com:80/myapp.php?foo=1&bar=2";
-    assert_eq!(ok(http, "0ZXoZLH/DfblKGATFgpif+LLRf4="), Ok(()));
-    assert_eq!(ok(http_80, "0ZXoZLH/DfblKGATFgpif+LLRf4="), Ok(()));
+    assert_eq!(
+        ok(http, "0ZXoZLH/DfblKGATFgpif+LLRf4="),
+        Ok(Scheme::TwilioForm)
+    );
+    assert_eq!(
+        ok(http_80, "0ZXoZLH/DfblKGATFgpif+LLRf4="),
+        Ok(Scheme::TwilioForm)
+    );
     // The default port is the scheme's: `:80` is not https's.
     assert_eq!(
         ok(URL, "0ZXoZLH/DfblKGATFgpif+LLRf4="),
@@ -114,7 +138,10 @@ fn v1_port_variants() {
     // A non-standard port is taken only as given (twilio-python and
     // twilio-node also accept the signature of the URL without it).
     let http_1234 = "http://mycompany.com:1234/myapp.php?foo=1&bar=2";
-    assert_eq!(ok(http_1234, "Zmvh+3yNM1Phv2jhDCwEM3q5ebU="), Ok(()));
+    assert_eq!(
+        ok(http_1234, "Zmvh+3yNM1Phv2jhDCwEM3q5ebU="),
+        Ok(Scheme::TwilioForm)
+    );
     let https_1234 = "https://mycompany.com:1234/myapp.php?foo=1&bar=2";
     assert_eq!(ok(https_1234, V1), Err(VerifyError::BadSignature));
     assert_eq!(
@@ -124,16 +151,28 @@ fn v1_port_variants() {
     // User information is kept in both forms.
     let user = "https://user:pass@mycompany.com/myapp.php?foo=1&bar=2";
     let user_443 = "https://user:pass@mycompany.com:443/myapp.php?foo=1&bar=2";
-    assert_eq!(ok(user, "CukzLTc1tT5dXEDIHm/tKBanW10="), Ok(()));
-    assert_eq!(ok(user, "ZQFR1PTIZXF2MXB8ZnKCvnnA+rI="), Ok(()));
-    assert_eq!(ok(user_443, "CukzLTc1tT5dXEDIHm/tKBanW10="), Ok(()));
+    assert_eq!(
+        ok(user, "CukzLTc1tT5dXEDIHm/tKBanW10="),
+        Ok(Scheme::TwilioForm)
+    );
+    assert_eq!(
+        ok(user, "ZQFR1PTIZXF2MXB8ZnKCvnnA+rI="),
+        Ok(Scheme::TwilioForm)
+    );
+    assert_eq!(
+        ok(user_443, "CukzLTc1tT5dXEDIHm/tKBanW10="),
+        Ok(Scheme::TwilioForm)
+    );
     assert_eq!(ok(user, V1), Err(VerifyError::BadSignature));
     // SignalWire's form scheme has the same port rules.
-    let sw = Verifier::signalwire(KEY);
-    assert_eq!(sw.verify(with_443, &signalwire(V1), V1_BODY), Ok(()));
+    let sw = Verifier::signalwire(KEY).unwrap();
+    assert_eq!(
+        sw.verify(with_443, &signalwire(V1), V1_BODY),
+        Ok(Scheme::SignalWireForm)
+    );
     assert_eq!(
         sw.verify(URL, &signalwire("kvajT1Ptam85bY51eRf/AJRuM3w="), V1_BODY),
-        Ok(())
+        Ok(Scheme::SignalWireForm)
     );
     assert_eq!(
         sw.verify(https_1234, &signalwire(V1), V1_BODY),
@@ -143,10 +182,16 @@ fn v1_port_variants() {
 
 #[test]
 fn v2_repeated_keys_differ_between_providers() {
-    let tw = Verifier::twilio(KEY);
-    let sw = Verifier::signalwire(KEY);
-    assert_eq!(tw.verify(URL, &twilio(V2_TWILIO), V2_BODY), Ok(()));
-    assert_eq!(sw.verify(URL, &signalwire(V2_SIGNALWIRE), V2_BODY), Ok(()));
+    let tw = Verifier::twilio(KEY).unwrap();
+    let sw = Verifier::signalwire(KEY).unwrap();
+    assert_eq!(
+        tw.verify(URL, &twilio(V2_TWILIO), V2_BODY),
+        Ok(Scheme::TwilioForm)
+    );
+    assert_eq!(
+        sw.verify(URL, &signalwire(V2_SIGNALWIRE), V2_BODY),
+        Ok(Scheme::SignalWireForm)
+    );
     assert_eq!(
         tw.verify(URL, &twilio(V2_SIGNALWIRE), V2_BODY),
         Err(VerifyError::BadSignature)
@@ -157,21 +202,27 @@ fn v2_repeated_keys_differ_between_providers() {
     );
     // For Twilio, the values' order and their duplicates do not matter...
     let shuffled = b"Digits=1234&Sid=CA123&Digits=5678&SidAccount=AC123";
-    assert_eq!(tw.verify(URL, &twilio(V2_TWILIO), shuffled), Ok(()));
+    assert_eq!(
+        tw.verify(URL, &twilio(V2_TWILIO), shuffled),
+        Ok(Scheme::TwilioForm)
+    );
     // ...for SignalWire they do; other keys may move.
     assert_eq!(
         sw.verify(URL, &signalwire(V2_SIGNALWIRE), shuffled),
         Err(VerifyError::BadSignature)
     );
     let moved = b"SidAccount=AC123&Digits=5678&Sid=CA123&Digits=1234&Digits=1234";
-    assert_eq!(sw.verify(URL, &signalwire(V2_SIGNALWIRE), moved), Ok(()));
+    assert_eq!(
+        sw.verify(URL, &signalwire(V2_SIGNALWIRE), moved),
+        Ok(Scheme::SignalWireForm)
+    );
 }
 
 #[test]
 fn v3_body_sha256() {
-    let v = Verifier::twilio(KEY);
+    let v = Verifier::twilio(KEY).unwrap();
     let url = format!("{URL}&bodySHA256={V3_HASH}");
-    assert_eq!(v.verify(&url, &twilio(V3), V3_BODY), Ok(()));
+    assert_eq!(v.verify(&url, &twilio(V3), V3_BODY), Ok(Scheme::BodySha256));
     // The same signature over a changed body: the hash gives it away.
     let tampered = br#"{"property": "value", "boolean": false}"#;
     assert_eq!(
@@ -192,10 +243,16 @@ fn v3_body_sha256() {
     );
     // `{}`: signed over the URL with `:443`, stated without it.
     let url = format!("{URL}&bodySHA256={V3_EMPTY_HASH}");
-    assert_eq!(v.verify(&url, &twilio(V3_EMPTY), b"{}"), Ok(()));
+    assert_eq!(
+        v.verify(&url, &twilio(V3_EMPTY), b"{}"),
+        Ok(Scheme::BodySha256)
+    );
     let url_443 =
         format!("https://mycompany.com:443/myapp.php?foo=1&bar=2&bodySHA256={V3_EMPTY_HASH}");
-    assert_eq!(v.verify(&url_443, &twilio(V3_EMPTY), b"{}"), Ok(()));
+    assert_eq!(
+        v.verify(&url_443, &twilio(V3_EMPTY), b"{}"),
+        Ok(Scheme::BodySha256)
+    );
     assert_eq!(
         v.verify(&url, &twilio(V3_EMPTY), b"{ }"),
         Err(VerifyError::BodyHashMismatch)
@@ -215,12 +272,15 @@ fn v3_body_sha256() {
 
 #[test]
 fn v4_signalwire_schemes() {
-    let v = Verifier::signalwire(SW_KEY);
+    let v = Verifier::signalwire(SW_KEY).unwrap();
     // Scheme A: hex, over the URL and the raw body.
-    assert_eq!(v.verify(SW_URL, &signalwire(V4_A), V4_A_BODY), Ok(()));
+    assert_eq!(
+        v.verify(SW_URL, &signalwire(V4_A), V4_A_BODY),
+        Ok(Scheme::SignalWireHexSha1)
+    );
     assert_eq!(
         v.verify(SW_URL, &headers(&[(TWILIO_SIGNATURE, V4_A)]), V4_A_BODY),
-        Ok(())
+        Ok(Scheme::SignalWireHexSha1)
     );
     let mut tampered = V4_A_BODY.to_vec();
     let at = tampered.len() - 3;
@@ -244,19 +304,32 @@ fn v4_signalwire_schemes() {
     );
     // Another key, or Twilio's verifier with the same key, refuses it.
     assert_eq!(
-        Verifier::signalwire(KEY).verify(SW_URL, &signalwire(V4_A), V4_A_BODY),
+        Verifier::signalwire(KEY)
+            .unwrap()
+            .verify(SW_URL, &signalwire(V4_A), V4_A_BODY),
         Err(VerifyError::BadSignature)
     );
     assert_eq!(
-        Verifier::twilio(SW_KEY).verify(SW_URL, &twilio(V4_A), V4_A_BODY),
+        Verifier::twilio(SW_KEY)
+            .unwrap()
+            .verify(SW_URL, &twilio(V4_A), V4_A_BODY),
         Err(VerifyError::BadSignature)
     );
     // Scheme B is V1, with either header.
-    let b = Verifier::signalwire(KEY);
-    assert_eq!(b.verify(URL, &signalwire(V1), V1_BODY), Ok(()));
-    assert_eq!(b.verify(URL, &twilio(V1), V1_BODY), Ok(()));
+    let b = Verifier::signalwire(KEY).unwrap();
+    assert_eq!(
+        b.verify(URL, &signalwire(V1), V1_BODY),
+        Ok(Scheme::SignalWireForm)
+    );
+    assert_eq!(
+        b.verify(URL, &twilio(V1), V1_BODY),
+        Ok(Scheme::SignalWireForm)
+    );
     // Scheme B with bodySHA256.
-    assert_eq!(v.verify(V4_B_URL, &signalwire(V4_B), V4_B_BODY), Ok(()));
+    assert_eq!(
+        v.verify(V4_B_URL, &signalwire(V4_B), V4_B_BODY),
+        Ok(Scheme::BodySha256)
+    );
     assert_eq!(
         v.verify(V4_B_URL, &signalwire(V4_B), br#"{"event":"call.ended"}"#),
         Err(VerifyError::BodyHashMismatch)
@@ -267,7 +340,7 @@ fn v4_signalwire_schemes() {
 fn signalwire_header_comes_first() {
     // With both headers, X-SignalWire-Signature is the one checked (as
     // the SDK's middleware does); X-Twilio-Signature is only its stand-in.
-    let v = Verifier::signalwire(KEY);
+    let v = Verifier::signalwire(KEY).unwrap();
     let both = headers(&[
         (SIGNALWIRE_SIGNATURE, "AAAAAAAAAAAAAAAAAAAAAAAAAAA="),
         (TWILIO_SIGNATURE, V1),
@@ -280,12 +353,12 @@ fn signalwire_header_comes_first() {
         (SIGNALWIRE_SIGNATURE, V1),
         (TWILIO_SIGNATURE, "AAAAAAAAAAAAAAAAAAAAAAAAAAA="),
     ]);
-    assert_eq!(v.verify(URL, &both, V1_BODY), Ok(()));
+    assert_eq!(v.verify(URL, &both, V1_BODY), Ok(Scheme::SignalWireForm));
 }
 
 #[test]
 fn tampering_is_refused() {
-    let v = Verifier::twilio(KEY);
+    let v = Verifier::twilio(KEY).unwrap();
     let bad = |url: &str, body: &[u8]| {
         assert_eq!(
             v.verify(url, &twilio(V1), body),
@@ -337,7 +410,7 @@ fn a_url_only_signature_never_covers_a_body() {
     // alone for any body; a forged leave would pass.
     let forged = b"ConferenceSid=CF123&StatusCallbackEvent=participant-leave&CallSid=CA9";
     for provider in [Provider::Twilio, Provider::SignalWire] {
-        let v = Verifier::new(provider, KEY);
+        let v = Verifier::new(provider, KEY).unwrap();
         let url_only = hmac_base64(KEY, URL.as_bytes());
         let h = headers(&[(provider.signature_header(), url_only.as_str())]);
         assert_eq!(
@@ -353,14 +426,18 @@ fn a_url_only_signature_never_covers_a_body() {
         assert_eq!(v.verify(URL, &h, b"&"), Err(VerifyError::BadSignature));
         assert_eq!(v.verify(URL, &h, b"&&&"), Err(VerifyError::BadSignature));
         // An empty body (a GET callback carries its fields in the URL).
-        assert_eq!(v.verify(URL, &h, b""), Ok(()), "{provider:?}");
+        assert_eq!(
+            v.verify(URL, &h, b""),
+            Ok(form_scheme(provider)),
+            "{provider:?}"
+        );
     }
 }
 
 #[test]
 fn missing_and_repeated_headers() {
-    let tw = Verifier::twilio(KEY);
-    let sw = Verifier::signalwire(KEY);
+    let tw = Verifier::twilio(KEY).unwrap();
+    let sw = Verifier::signalwire(KEY).unwrap();
     let missing = tw.verify(URL, &HeaderMap::new(), V1_BODY).unwrap_err();
     assert_eq!(
         missing,
@@ -382,7 +459,7 @@ fn missing_and_repeated_headers() {
     // Header names are case-insensitive.
     assert_eq!(
         tw.verify(URL, &headers(&[("x-twilio-signature", V1)]), V1_BODY),
-        Ok(())
+        Ok(Scheme::TwilioForm)
     );
     let twice = headers(&[(TWILIO_SIGNATURE, V1), (TWILIO_SIGNATURE, V1)]);
     let repeated = tw.verify(URL, &twice, V1_BODY).unwrap_err();
@@ -413,7 +490,7 @@ fn missing_and_repeated_headers() {
 
 #[test]
 fn the_body_limit_comes_before_anything_else() {
-    let v = Verifier::twilio(KEY);
+    let v = Verifier::twilio(KEY).unwrap();
     let big = vec![b'a'; MAX_BODY + 1];
     // No header and an unusable URL: the size is what is reported, so
     // nothing else was looked at (and nothing hashed or parsed).
@@ -434,7 +511,7 @@ fn the_body_limit_comes_before_anything_else() {
         })
     );
     // A smaller limit, below V1's body.
-    let small = Verifier::twilio(KEY).max_body(16);
+    let small = Verifier::twilio(KEY).unwrap().max_body(16);
     assert_eq!(small.body_limit(), 16);
     assert_eq!(
         small.verify(URL, &twilio(V1), V1_BODY),
@@ -447,7 +524,7 @@ fn the_body_limit_comes_before_anything_else() {
 
 #[test]
 fn unusable_urls() {
-    let v = Verifier::twilio(KEY);
+    let v = Verifier::twilio(KEY).unwrap();
     for url in [
         "",
         "mycompany.com/myapp.php",
@@ -505,7 +582,10 @@ fn statuses() {
 #[test]
 fn the_key_never_shows() {
     let key = "secret-signing-key-0123456789";
-    for v in [Verifier::twilio(key), Verifier::signalwire(key)] {
+    for v in [
+        Verifier::twilio(key).unwrap(),
+        Verifier::signalwire(key).unwrap(),
+    ] {
         let debug = format!("{v:?} {:#?}", v.clone());
         assert!(!debug.contains(key), "{debug}");
         assert!(debug.contains("REDACTED"), "{debug}");
@@ -546,22 +626,35 @@ fn the_key_never_shows() {
 #[test]
 fn sign_makes_what_verify_accepts() {
     // `sign` is what the vectors say, for each provider.
-    assert_eq!(Verifier::twilio(KEY).sign(URL, V1_BODY).unwrap(), V1);
-    assert_eq!(Verifier::twilio(KEY).sign(URL, V2_BODY).unwrap(), V2_TWILIO);
     assert_eq!(
-        Verifier::signalwire(KEY).sign(URL, V2_BODY).unwrap(),
+        Verifier::twilio(KEY).unwrap().sign(URL, V1_BODY).unwrap(),
+        V1
+    );
+    assert_eq!(
+        Verifier::twilio(KEY).unwrap().sign(URL, V2_BODY).unwrap(),
+        V2_TWILIO
+    );
+    assert_eq!(
+        Verifier::signalwire(KEY)
+            .unwrap()
+            .sign(URL, V2_BODY)
+            .unwrap(),
         V2_SIGNALWIRE
     );
     let url = format!("{URL}&bodySHA256={V3_HASH}");
-    assert_eq!(Verifier::twilio(KEY).sign(&url, V3_BODY).unwrap(), V3);
+    assert_eq!(
+        Verifier::twilio(KEY).unwrap().sign(&url, V3_BODY).unwrap(),
+        V3
+    );
     assert_eq!(
         Verifier::signalwire(SW_KEY)
+            .unwrap()
             .sign(V4_B_URL, V4_B_BODY)
             .unwrap(),
         V4_B
     );
     assert!(matches!(
-        Verifier::twilio(KEY).sign("x", b""),
+        Verifier::twilio(KEY).unwrap().sign("x", b""),
         Err(VerifyError::InvalidUrl { .. })
     ));
 }
@@ -609,10 +702,10 @@ proptest! {
         let pairs: Vec<(String, String)> = pairs;
         let url = format!("https://example.com{port}/cb?x=%20y");
         let body = form(&pairs);
-        let v = Verifier::new(provider, KEY);
+        let v = Verifier::new(provider, KEY).unwrap();
         let signature = reference(provider, &url, &pairs);
         let h = headers(&[(provider.signature_header(), signature.as_str())]);
-        prop_assert_eq!(v.verify(&url, &h, body.as_bytes()), Ok(()));
+        prop_assert_eq!(v.verify(&url, &h, body.as_bytes()), Ok(form_scheme(provider)));
         prop_assert_eq!(v.sign(&url, body.as_bytes()).unwrap(), signature.clone());
         let mut other = pairs.clone();
         let i = changed.index(other.len());
@@ -642,13 +735,15 @@ proptest! {
         let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&body)
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        let v = Verifier::new(provider, KEY);
+        let v = Verifier::new(provider, KEY).unwrap();
         prop_assert_eq!(v.sign(URL, &body).unwrap(), reference(provider, URL, &pairs));
         let h = headers(&[(provider.signature_header(), reference(provider, URL, &pairs).as_str())]);
         let expected = if pairs.is_empty() && !body.is_empty() {
             Err(VerifyError::BadSignature)
+        } else if pairs.iter().any(|(k, _)| k.is_empty()) {
+            Err(VerifyError::UnnamedField)
         } else {
-            Ok(())
+            Ok(form_scheme(provider))
         };
         prop_assert_eq!(v.verify(URL, &h, &body), expected);
     }
@@ -701,7 +796,9 @@ fn official_libraries() {
                 "{name}: a case where ours differs must say why, and only then"
             );
             accepted_by_library += usize::from(theirs);
-            let ours = Verifier::new(provider, key).verify(url, &h, body.as_bytes());
+            let ours = Verifier::new(provider, key)
+                .unwrap()
+                .verify(url, &h, body.as_bytes());
             if ours.is_ok() != expected {
                 failures.push(format!(
                     "{library} {name}: {library} accepts: {theirs}, ours: {ours:?}"
@@ -726,4 +823,102 @@ fn official_libraries() {
         failures.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// SignalWire's SHA-256 header: lowercase hex HMAC-SHA256 over the URL
+/// and the raw body. The vectors were computed with Python's `hmac`; the
+/// first body is the SignalWire SDK's own test vector (its SHA-1 hex is
+/// V4_A). The header is checked first, as the SDKs check it; one that does
+/// not match leaves the decision to the SHA-1 header (D35).
+#[test]
+fn signalwire_sha256_header() {
+    const SHA256_A: &str = "2a29f8a92b11df39da80c3b185fd62173d49c294184da585ff951eae4433571c";
+    const FORM_URL: &str = "https://example.com/conference-events?tenant=7";
+    const FORM: &[u8] = b"AccountSid=b3877c40-da60-4998-90ad-b792e98472af\
+        &ConferenceSid=b3877c40-da60-4998-90ad-b792e98472cf&FriendlyName=room-1\
+        &StatusCallbackEvent=conference-end";
+    const FORM_SHA256: &str = "5edb504ba971ee20512ce215d68a72b0577d9f4105c4f185eee1995d99437cbb";
+    const FORM_SHA1_HEX: &str = "8125981e8224874b067f754a798193531a21ea5c";
+    const FORM_SHA1_B64: &str = "DqvSYLz0/GhubV/Fwv9F0Qs94KA=";
+    let v = Verifier::signalwire(SW_KEY).unwrap();
+    let sha256 = |sig: &str| headers(&[(SIGNALWIRE_SHA256_SIGNATURE, sig)]);
+    assert_eq!(v.sign_sha256(SW_URL, V4_A_BODY).unwrap(), SHA256_A);
+    assert_eq!(v.sign_sha256(FORM_URL, FORM).unwrap(), FORM_SHA256);
+    assert_eq!(v.sign(FORM_URL, FORM).unwrap(), FORM_SHA1_B64);
+    // Alone, in any case of the header's name.
+    assert_eq!(
+        v.verify(SW_URL, &sha256(SHA256_A), V4_A_BODY),
+        Ok(Scheme::SignalWireSha256)
+    );
+    let lower = headers(&[("x-signalwire-sha256-signature", FORM_SHA256)]);
+    assert_eq!(
+        v.verify(FORM_URL, &lower, FORM),
+        Ok(Scheme::SignalWireSha256)
+    );
+    // Over the raw body: any change is refused, and so is upper-case hex.
+    assert_eq!(
+        v.verify(SW_URL, &sha256(SHA256_A), b"{}"),
+        Err(VerifyError::BadSignature)
+    );
+    assert_eq!(
+        v.verify(SW_URL, &sha256(&SHA256_A.to_uppercase()), V4_A_BODY),
+        Err(VerifyError::BadSignature)
+    );
+    // Right SHA-256, wrong SHA-1: taken on the SHA-256.
+    let both =
+        |a: &str, b: &str| headers(&[(SIGNALWIRE_SHA256_SIGNATURE, a), (SIGNALWIRE_SIGNATURE, b)]);
+    assert_eq!(
+        v.verify(
+            FORM_URL,
+            &both(FORM_SHA256, "AAAAAAAAAAAAAAAAAAAAAAAAAAA="),
+            FORM
+        ),
+        Ok(Scheme::SignalWireSha256)
+    );
+    // Wrong SHA-256: the SHA-1 header decides, in either of its schemes.
+    let wrong = "0".repeat(64);
+    assert_eq!(
+        v.verify(FORM_URL, &both(&wrong, FORM_SHA1_B64), FORM),
+        Ok(Scheme::SignalWireForm)
+    );
+    assert_eq!(
+        v.verify(FORM_URL, &both(&wrong, FORM_SHA1_HEX), FORM),
+        Ok(Scheme::SignalWireHexSha1)
+    );
+    assert_eq!(
+        v.verify(
+            FORM_URL,
+            &both(&wrong, "AAAAAAAAAAAAAAAAAAAAAAAAAAA="),
+            FORM
+        ),
+        Err(VerifyError::BadSignature)
+    );
+    // A wrong one alone is a bad signature, not a missing header.
+    assert_eq!(
+        v.verify(FORM_URL, &sha256(&wrong), FORM),
+        Err(VerifyError::BadSignature)
+    );
+    // Twice: refused, as the SHA-1 header is.
+    let twice = headers(&[
+        (SIGNALWIRE_SHA256_SIGNATURE, FORM_SHA256),
+        (SIGNALWIRE_SHA256_SIGNATURE, FORM_SHA256),
+    ]);
+    assert_eq!(
+        v.verify(FORM_URL, &twice, FORM),
+        Err(VerifyError::DuplicateSignature {
+            header: SIGNALWIRE_SHA256_SIGNATURE
+        })
+    );
+    // Twilio sends no such header: its verifier looks for its own.
+    let tw = Verifier::twilio(SW_KEY).unwrap();
+    assert_eq!(
+        tw.verify(FORM_URL, &sha256(FORM_SHA256), FORM),
+        Err(VerifyError::MissingSignature {
+            header: TWILIO_SIGNATURE
+        })
+    );
+    // The form callback signed so is read as its event.
+    let event =
+        signalwire_participants::events::receive(&v, FORM_URL, &sha256(FORM_SHA256), FORM).unwrap();
+    assert_eq!(event.friendly_name.as_deref(), Some("room-1"));
 }
