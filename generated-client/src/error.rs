@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use crate::hooks::{MaybeApplied, RedirectedRequest, Refusal, TooLarge, retry_after};
+use crate::hooks::{MaybeApplied, RedirectedRequest, Refusal, TooLarge};
+use crate::retry::{Failure, retry_after};
 use crate::{UrlError, spec_facts, types};
 
 /// A generated type the spec restricts with a `pattern` (the ids): the
@@ -48,55 +49,6 @@ pub(crate) const RETRYABLE_MARKER: &str = "x-signalwire-participants-retryable";
 /// The header the client adds to an error answer of an operation not safe
 /// to repeat that may have been applied (a 5xx), which was not retried.
 pub(crate) const MAYBE_APPLIED_MARKER: &str = "x-signalwire-participants-maybe-applied";
-
-/// How one try failed, as the retry policy sees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Failure {
-    /// An answer with this status (a success is never retried).
-    Status(u16),
-    /// No connection could be made: nothing was sent.
-    Unsent,
-    /// Sent, and no whole answer came back: a timeout, a connection reset
-    /// or cut mid-answer. The server may have acted on it.
-    Lost,
-    /// Anything else (a request that could not be built...).
-    Other,
-}
-
-impl Failure {
-    /// What a failed exchange was.
-    pub(crate) fn of(e: &reqwest::Error) -> Self {
-        if e.is_connect() {
-            Failure::Unsent
-        } else if e.is_timeout() || e.is_request() || e.is_body() || e.is_decode() {
-            // reqwest reports a body read that failed (cut short, timed
-            // out) as a decoding error: this client has no decoder.
-            Failure::Lost
-        } else {
-            Failure::Other
-        }
-    }
-
-    /// The one retry policy (the README's retry table, which a test reads):
-    /// whether a try that failed so may be made again. A 429 was not
-    /// processed (Twilio's error 20429) and `Unsent` sent nothing, so any
-    /// operation may repeat them. 408, 500, 502, 503, 504 (Twilio's retry
-    /// guidance, D31) and `Lost` may have been applied: only an operation
-    /// that is safe to repeat is tried again.
-    pub(crate) fn retryable(self, idempotent: bool) -> bool {
-        match self {
-            Failure::Status(429) | Failure::Unsent => true,
-            Failure::Status(408 | 500 | 502 | 503 | 504) | Failure::Lost => idempotent,
-            Failure::Status(_) | Failure::Other => false,
-        }
-    }
-
-    /// Whether the server may have acted on the try (a 5xx may come from a
-    /// proxy after the service did; a 408 or 429 was never processed).
-    pub(crate) fn maybe_applied(self) -> bool {
-        matches!(self, Failure::Status(500 | 502 | 503 | 504) | Failure::Lost)
-    }
-}
 
 /// The operations that must not be repeated after a try that may have been
 /// applied: a create places a call each time (D32). Reads, an update (it
@@ -462,7 +414,8 @@ impl From<progenitor_client::Error<types::Error>> for Error {
 
 #[cfg(test)]
 mod tests {
-    use super::{Failure, NOT_IDEMPOTENT, idempotent};
+    use super::{NOT_IDEMPOTENT, idempotent};
+    use crate::retry::Failure;
 
     /// The README's retry table, row by row, is the policy: for every
     /// status from 400 to 599 (a status no row lists is "any other

@@ -28,15 +28,18 @@
 //! # }
 //! ```
 
+use std::collections::HashSet;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use futures_util::{StreamExt, TryStreamExt, stream};
 
+use crate::participant::call_key;
+use crate::retry::{Gate, Scope};
 use crate::types::{self, UpdateParticipantRequest};
-use crate::{Error, ParticipantRef, Participants, spec_facts};
+use crate::{Error, ParticipantRef, Participants, Retries, spec_facts};
 
 /// How many calls a whole-conference action has in flight unless told
 /// otherwise ([`FanOut::concurrency`]).
@@ -54,14 +57,14 @@ use crate::{Error, ParticipantRef, Participants, spec_facts};
 /// the action down rather than failing it.
 pub const DEFAULT_CONCURRENCY: usize = 10;
 
-/// How many times a participant's call is tried again after an answer that
-/// paused the action ([`FanOut::retries`]).
+/// How many times a participant's call is tried again, when the client has
+/// no retry settings of its own ([`FanOut::retries`]).
 pub const DEFAULT_RETRIES: u32 = 3;
 
-/// The pause after a 429 without `Retry-After`, doubled for each retry of
-/// the same participant, up to [`MAX_BACKOFF`].
-const FIRST_BACKOFF: Duration = Duration::from_millis(500);
-const MAX_BACKOFF: Duration = Duration::from_secs(8);
+/// How long after a participant's first try a retry may still start, when
+/// the client has no retry settings of its own
+/// ([`ClientConfig::retries`](crate::ClientConfig::retries) sets both).
+pub const DEFAULT_BUDGET: Duration = Duration::from_secs(60);
 
 /// What a whole-conference action does to each participant: an update
 /// ([`Update`]), a kick ([`Kick`]), or a closure ([`ForEach`]).
@@ -69,19 +72,13 @@ pub trait Action<'a>: Sync {
     /// What one participant's call gives on success.
     type Output: Send;
 
-    /// One participant's call. It is made again after an answer that paused
-    /// the action, so it must be safe to repeat, as every operation here is.
+    /// One participant's call. Each request it makes is retried under the
+    /// action's policy (the crate's one retry policy), each operation as
+    /// safe as it is to repeat.
     fn run(
         &self,
         participant: ParticipantRef<'a>,
     ) -> impl Future<Output = Result<Self::Output, Error>> + Send;
-
-    /// What a 404 means on a retry after an answer that may have been
-    /// applied (a 5xx): for a kick, that the participant is gone, which is
-    /// success. `None` (the default): an error like any other.
-    fn gone_is_done(&self) -> Option<Self::Output> {
-        None
-    }
 }
 
 /// The update every participant gets ([`Participants::update_all`]).
@@ -100,15 +97,27 @@ impl<'a> Action<'a> for Update {
 #[derive(Clone, Copy, Debug)]
 pub struct Kick;
 
+/// What a kick of a whole-conference action found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Kicked {
+    /// The kick removed the participant.
+    Removed,
+    /// The participant, listed moments before, was gone already (a 404):
+    /// they left, or the conference ended (a kick of someone with
+    /// `EndConferenceOnExit` ends it for everyone). What the kick was for.
+    AlreadyGone,
+}
+
 impl<'a> Action<'a> for Kick {
-    type Output = ();
+    type Output = Kicked;
 
-    async fn run(&self, participant: ParticipantRef<'a>) -> Result<(), Error> {
-        participant.kick().await
-    }
-
-    fn gone_is_done(&self) -> Option<()> {
-        Some(())
+    async fn run(&self, participant: ParticipantRef<'a>) -> Result<Kicked, Error> {
+        match participant.kick().await {
+            Ok(()) => Ok(Kicked::Removed),
+            Err(e) if e.status() == Some(404) => Ok(Kicked::AlreadyGone),
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -175,26 +184,27 @@ impl<'a> Participants<'a> {
 ///    unless `.page_size` was set). Acting while paging could skip
 ///    participants, as a kick moves the later ones to earlier pages. A
 ///    listing that fails is the `Err` of the action, and nothing was done.
+///    A participant listed twice (someone joined while the pages were
+///    read, and the pages shifted) is acted on once.
 /// 2. Each one but those [`except`](Self::except)ed gets one call, at most
 ///    [`concurrency`](Self::concurrency) at a time. A failure never stops
 ///    the others.
-/// 3. An answer with `Retry-After` (429, 503), or a 429 without it, pauses
-///    every call not yet sent, not only the one that got it: the workers
-///    all wait until the time it names (or 0.5 s, doubled on each retry, up
-///    to 8 s, for a 429 without one). That participant's call is then tried
-///    again, at most [`retries`](Self::retries) times. Calls already in
-///    flight finish as they are.
-///
-/// With [`ClientConfig::retries`](crate::ClientConfig::retries) turned on,
-/// each call first retries on its own, pausing only itself; the action sees
-/// the answers the call gives up on.
+/// 3. Each call is retried under the crate's one retry policy (the crate
+///    README's "Retries"), with the client's retry settings, or else
+///    [`DEFAULT_RETRIES`] retries within [`DEFAULT_BUDGET`]
+///    ([`retries`](Self::retries) changes the count). What the action adds
+///    is one pause for everyone: an answer with `Retry-After` (429, 503), or
+///    a 429 without it, holds back every call not yet sent, not only the one
+///    that got it, until the time it names (or the backoff's). Calls already
+///    in flight finish as they are. A wait past the budget gives up on that
+///    participant at once, with its error.
 #[must_use = "a whole-conference action does nothing until it is awaited"]
 pub struct FanOut<'a, A> {
     participants: Participants<'a>,
     action: A,
     except: Vec<String>,
     concurrency: usize,
-    retries: u32,
+    retries: Option<u32>,
 }
 
 impl<A: std::fmt::Debug> std::fmt::Debug for FanOut<'_, A> {
@@ -216,12 +226,14 @@ impl<'a, A: Action<'a>> FanOut<'a, A> {
             action,
             except: Vec::new(),
             concurrency: DEFAULT_CONCURRENCY,
-            retries: DEFAULT_RETRIES,
+            retries: None,
         }
     }
 
-    /// Leaves this participant out (its call id, or its label); call it once
-    /// for each.
+    /// Leaves this participant out: its call id (compared as the spec's
+    /// call ids compare, hex digits in either case) or its label (exactly);
+    /// call it once for each. One that matches nobody listed is reported
+    /// ([`Report::unmatched_exceptions`]).
     pub fn except(mut self, call_sid_or_label: impl AsRef<str>) -> Self {
         self.except.push(call_sid_or_label.as_ref().to_string());
         self
@@ -234,10 +246,10 @@ impl<'a, A: Action<'a>> FanOut<'a, A> {
         self
     }
 
-    /// How many times one participant's call is tried again after an answer
-    /// that paused the action (default [`DEFAULT_RETRIES`]; 0: never).
+    /// How many times one participant's call is tried again (0: never).
+    /// Unset: the client's retry settings, or [`DEFAULT_RETRIES`].
     pub fn retries(mut self, n: u32) -> Self {
-        self.retries = n;
+        self.retries = Some(n);
         self
     }
 
@@ -252,29 +264,61 @@ impl<'a, A: Action<'a>> FanOut<'a, A> {
             retries,
         } = self;
         let (client, conference) = (participants.client, participants.conference_sid.clone());
+        let configured = client.inner.retries;
+        let policy = Retries {
+            attempts: retries
+                .map(|n| n.saturating_add(1))
+                .or(configured.map(|r| r.attempts))
+                .unwrap_or(DEFAULT_RETRIES + 1),
+            budget: configured.map_or(DEFAULT_BUDGET, |r| r.budget),
+        };
         let participants = match (participants.page_size_set, largest_page()) {
             (false, Some(size)) => participants.page_size(size),
             _ => participants,
         };
         let listed: Vec<types::Participant> = participants.stream().try_collect().await?;
-        let kept = |p: &types::Participant| {
-            let names = [p.call_sid.as_deref(), p.label.as_deref()];
-            !except.iter().any(|x| names.contains(&Some(x.as_str())))
+        let mut matched = vec![false; except.len()];
+        let mut seen = HashSet::new();
+        let (mut targets, mut skipped) = (Vec::new(), Vec::new());
+        for p in listed {
+            let name = p.call_sid.clone().or(p.label.clone()).unwrap_or_default();
+            if !seen.insert(call_key(&name).into_owned()) {
+                continue;
+            }
+            let mut kept = true;
+            for (x, matched) in except.iter().zip(&mut matched) {
+                let by_call = p
+                    .call_sid
+                    .as_deref()
+                    .is_some_and(|c| call_key(c) == call_key(x));
+                if by_call || p.label.as_deref() == Some(x.as_str()) {
+                    (*matched, kept) = (true, false);
+                }
+            }
+            match kept {
+                true => targets.push(name),
+                false => skipped.push(name),
+            }
+        }
+        let unmatched = (except.into_iter().zip(matched))
+            .filter_map(|(x, matched)| (!matched).then_some(x))
+            .collect();
+        let gate = Arc::new(Gate::default());
+        let scope = Scope {
+            policy,
+            gate: gate.clone(),
         };
-        let (targets, skipped): (Vec<_>, Vec<_>) = listed.into_iter().partition(kept);
-        let name = |p: types::Participant| p.call_sid.or(p.label).unwrap_or_default();
-        let gate = Gate::default();
         let one = |(index, call_sid): (usize, String)| {
-            let (gate, action, conference) = (&gate, &action, &conference);
+            let (action, conference, scope) = (&action, &conference, scope.clone());
             async move {
                 let outcome = match client.participant(conference, &call_sid) {
-                    Ok(participant) => attempt(gate, action, participant, retries).await,
+                    Ok(participant) => scope.run(action.run(participant)).await,
                     Err(e) => Err(e),
                 };
                 (index, call_sid, outcome)
             }
         };
-        let mut outcomes: Vec<_> = stream::iter(targets.into_iter().map(name).enumerate())
+        let mut outcomes: Vec<_> = stream::iter(targets.into_iter().enumerate())
             .map(one)
             .buffer_unordered(concurrency)
             .collect()
@@ -282,7 +326,8 @@ impl<'a, A: Action<'a>> FanOut<'a, A> {
         outcomes.sort_unstable_by_key(|(index, ..)| *index);
         Ok(Report {
             outcomes: outcomes.into_iter().map(|(_, c, o)| (c, o)).collect(),
-            skipped: skipped.into_iter().map(name).collect(),
+            skipped,
+            unmatched,
             pauses: gate.pauses(),
         })
     }
@@ -300,89 +345,11 @@ where
     }
 }
 
-/// One participant's call: through the gate, and again after an answer
-/// that closed it, while retries remain.
-async fn attempt<'a, A: Action<'a>>(
-    gate: &Gate,
-    action: &A,
-    participant: ParticipantRef<'a>,
-    retries: u32,
-) -> Result<A::Output, Error> {
-    let mut maybe_applied = false;
-    for retry in 0.. {
-        gate.pass().await;
-        let error = match action.run(participant.clone()).await {
-            Ok(done) => return Ok(done),
-            Err(e) => e,
-        };
-        if maybe_applied
-            && error.status() == Some(404)
-            && let Some(done) = action.gone_is_done()
-        {
-            return Ok(done);
-        }
-        let backoff = || {
-            FIRST_BACKOFF
-                .saturating_mul(1u32 << retry.min(4))
-                .min(MAX_BACKOFF)
-        };
-        let wait = match (error.retry_after(), error.status()) {
-            (Some(wait), _) => wait,
-            (None, Some(429)) => backoff(),
-            _ => return Err(error),
-        };
-        gate.close_for(wait);
-        if retry >= retries {
-            return Err(error);
-        }
-        maybe_applied |= error.status().is_some_and(|s| s >= 500);
-    }
-    unreachable!("the loop returns")
-}
-
 /// The largest page the spec allows a listing (PageSize's maximum).
 fn largest_page() -> Option<u64> {
     let mut parameters = spec_facts::PARAMETERS.iter();
     let size = parameters.find(|p| p.operation == "list_participants" && p.name == "PageSize")?;
     size.maximum.and_then(|n| u64::try_from(n).ok())
-}
-
-/// The pause every call of one action waits out: closed until an instant,
-/// by whichever answer asked for the latest.
-#[derive(Debug, Default)]
-struct Gate {
-    state: Mutex<(Option<Instant>, usize)>,
-}
-
-impl Gate {
-    fn lock(&self) -> std::sync::MutexGuard<'_, (Option<Instant>, usize)> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Returns once the gate is open (it may close again while waiting).
-    async fn pass(&self) {
-        loop {
-            let until = self.lock().0;
-            match until {
-                Some(until) if until > Instant::now() => {
-                    tokio::time::sleep_until(until.into()).await;
-                }
-                _ => return,
-            }
-        }
-    }
-
-    /// Closes the gate for `wait` from now, unless it already is for longer.
-    fn close_for(&self, wait: Duration) {
-        let until = Instant::now() + wait;
-        let mut state = self.lock();
-        state.0 = Some(state.0.map_or(until, |t| t.max(until)));
-        state.1 += 1;
-    }
-
-    fn pauses(&self) -> usize {
-        self.lock().1
-    }
 }
 
 /// What a whole-conference action did: each participant's outcome, in the
@@ -392,6 +359,7 @@ impl Gate {
 pub struct Report<T> {
     outcomes: Vec<(String, Result<T, Error>)>,
     skipped: Vec<String>,
+    unmatched: Vec<String>,
     pauses: usize,
 }
 
@@ -427,6 +395,12 @@ impl<T> Report<T> {
     /// The participants listed and left out by `.except`.
     pub fn skipped(&self) -> impl Iterator<Item = &str> {
         self.skipped.iter().map(String::as_str)
+    }
+
+    /// The `.except` values that matched nobody listed (a typo, or someone
+    /// who had left): nobody was left out for them.
+    pub fn unmatched_exceptions(&self) -> impl Iterator<Item = &str> {
+        self.unmatched.iter().map(String::as_str)
     }
 
     /// How many answers paused the whole action (429s, `Retry-After`s).

@@ -29,18 +29,16 @@
 //!   status and the text, so it becomes a typed, retryable-aware error
 //!   instead of a JSON decoding failure.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
-use backon::BackoffBuilder as _;
 use progenitor_client::{ClientHooks, Error, OperationInfo};
 use reqwest::StatusCode;
-use reqwest::header::{
-    CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER,
-};
+use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 
 use crate::error::{
-    Failure, MAYBE_APPLIED_MARKER, PLAIN_TEXT_MARKER, RETRYABLE_MARKER, idempotent, preview,
+    MAYBE_APPLIED_MARKER, PLAIN_TEXT_MARKER, RETRYABLE_MARKER, idempotent, preview,
 };
+use crate::retry::{Failure, Scope, Tries, pauses_everyone, retry_after};
 use crate::{Client, ClientState, Retries, types};
 
 impl ClientHooks<ClientState> for Client {
@@ -96,9 +94,11 @@ impl ClientHooks<ClientState> for Client {
 }
 
 impl Client {
-    /// One call: the request, tried as often as the retry settings and the
-    /// retry policy allow, its answer read whole (within the size limit) and
-    /// made into what the generated code can read.
+    /// One call: the request, tried as often as the retry policy allows
+    /// ([`crate::retry`]: the client's settings, or those of the
+    /// whole-conference action the call is part of), its answer read whole
+    /// (within the size limit) and made into what the generated code can
+    /// read.
     async fn call(
         &self,
         request: reqwest::Request,
@@ -106,14 +106,22 @@ impl Client {
     ) -> reqwest::Result<reqwest::Response> {
         let method = request.method().clone();
         let idempotent = idempotent(info.operation_id);
+        let scope = Scope::current();
+        let policy = scope.as_ref().map(|s| s.policy).or(self.inner.retries);
         // Whether an earlier try may have been applied (`Failure::maybe_applied`).
-        let outcome = match self.inner.retries {
-            None => {
+        let outcome = match (policy, &scope) {
+            (None, None) => {
                 record("attempts", 1);
                 self.attempt(request).await.map(|answer| (answer, false))
             }
             // Boxed: the retry loop's state stays out of every call's future.
-            Some(retries) => Box::pin(self.send_with_retries(request, retries, idempotent)).await,
+            (policy, scope) => {
+                let policy = policy.unwrap_or(Retries {
+                    attempts: 1,
+                    budget: Duration::ZERO,
+                });
+                Box::pin(self.send_with_retries(request, policy, scope.as_ref(), idempotent)).await
+            }
         };
         let (mut answer, maybe_applied) = match outcome {
             // Sent, unanswered, not safe to repeat: say it may have been applied.
@@ -190,56 +198,52 @@ impl Client {
         Ok(answer)
     }
 
-    /// Tries the request again while it fails in a way the retry policy
-    /// retries for this operation and the retry settings allow.
+    /// The one retry loop: tries the request again while the retry policy
+    /// allows (`retry::Tries`). Inside a whole-conference action, every
+    /// try first waits for the action's shared pause, and an answer that
+    /// asks everyone to wait (`retry::pauses_everyone`) sets it.
     async fn send_with_retries(
         &self,
         mut request: reqwest::Request,
-        Retries { attempts, budget }: Retries,
+        policy: Retries,
+        scope: Option<&Scope>,
         idempotent: bool,
     ) -> reqwest::Result<(http::Response<Vec<u8>>, bool)> {
-        let started = Instant::now();
-        let mut delays = backon::ExponentialBuilder::default()
-            .with_min_delay(Duration::from_millis(100))
-            .with_max_delay(Duration::from_secs(5))
-            .with_jitter()
-            .without_max_times()
-            .build();
-        let (mut attempt, mut maybe_applied) = (1, false);
+        let mut tries = Tries::new(policy);
         loop {
-            let spare = if attempt < attempts {
-                request.try_clone()
-            } else {
-                None
-            };
-            let outcome = self.attempt(request).await;
-            let failure = match &outcome {
-                Ok(answer) => Failure::Status(answer.status().as_u16()),
-                Err(e) => Failure::of(e),
-            };
-            let wait = match &outcome {
-                _ if !failure.retryable(idempotent) => None,
-                Ok(answer) => retry_after(answer.headers()).or_else(|| delays.next()),
-                Err(_) => delays.next(),
-            };
-            match (spare, wait) {
-                (Some(spare), Some(wait)) if started.elapsed() + wait <= budget => {
-                    #[cfg(feature = "tracing")]
-                    tracing::debug!(
-                        attempt,
-                        http.status = outcome.as_ref().map_or(0, |r| r.status().as_u16()),
-                        wait_ms = wait.as_millis() as u64,
-                        "retrying (http.status 0: no answer)"
-                    );
-                    maybe_applied |= failure.maybe_applied();
-                    tokio::time::sleep(wait).await;
-                    (request, attempt) = (spare, attempt + 1);
-                }
-                _ => {
-                    record("attempts", attempt);
-                    return outcome.map(|r| (r, maybe_applied));
-                }
+            if let Some(scope) = scope {
+                scope.gate.pass().await;
             }
+            let spare = request.try_clone();
+            let outcome = self.attempt(request).await;
+            let (failure, asked) = match &outcome {
+                Ok(answer) => (
+                    Failure::Status(answer.status().as_u16()),
+                    retry_after(answer.headers()),
+                ),
+                Err(e) => (Failure::of(e), None),
+            };
+            let wait = match (&outcome, spare) {
+                (Ok(answer), _) if answer.status().is_success() => None,
+                (_, None) => None,
+                (_, Some(spare)) => tries.next(failure, asked, idempotent).map(|w| (w, spare)),
+            };
+            let Some((wait, spare)) = wait else {
+                record("attempts", tries.made());
+                return outcome.map(|r| (r, tries.maybe_applied()));
+            };
+            #[cfg(feature = "tracing")]
+            tracing::debug!(
+                attempt = tries.made(),
+                http.status = outcome.as_ref().map_or(0, |r| r.status().as_u16()),
+                wait_ms = wait.as_millis() as u64,
+                "retrying (http.status 0: no answer)"
+            );
+            match scope {
+                Some(scope) if pauses_everyone(failure, asked) => scope.gate.close_for(wait),
+                _ => tokio::time::sleep(wait).await,
+            }
+            request = spare;
         }
     }
 }
@@ -277,17 +281,6 @@ fn typed_error(answer: http::Response<Vec<u8>>, retryable: bool) -> http::Respon
     parts.headers.remove(CONTENT_LENGTH);
     parts.headers.remove(CONTENT_ENCODING);
     http::Response::from_parts(parts, body)
-}
-
-/// The wait an answer's `Retry-After` asks for: seconds, or an HTTP date
-/// (one already past asks for none).
-pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(SystemTime::now()).unwrap_or_default())
 }
 
 /// Writes a field of the call's span (with the `tracing` feature).

@@ -14,6 +14,7 @@ mod hooks;
 mod http_url;
 mod list;
 mod participant;
+mod retry;
 pub mod roster;
 mod status;
 pub mod webhook;
@@ -35,5 +36,6 @@ pub use generated::{Client, ClientInfo, ResponseValue, builder, spec_facts, type
 pub use http_url::{HttpUrl, HttpUrlOrEmpty, UrlError};
 pub use list::Participants;
 pub use participant::ParticipantRef;
+pub use retry::MAX_RETRY_AFTER;
 pub use roster::Roster;
 pub use status::ParticipantStatus;

@@ -231,6 +231,9 @@ struct Seen {
 
 struct Shared {
     calls: Vec<String>,
+    /// How many of `calls` the second page lists again (someone joined
+    /// while the pages were read, and the pages shifted).
+    again: usize,
     /// The listing's answers, page after page (none: one page of `calls`).
     list: Vec<u16>,
     script: Script,
@@ -248,11 +251,21 @@ struct Scripted {
 
 impl Scripted {
     async fn start(n: usize, list: Vec<u16>, script: Script) -> Scripted {
+        Self::start_listing_again(n, list, 0, script).await
+    }
+
+    async fn start_listing_again(
+        n: usize,
+        list: Vec<u16>,
+        again: usize,
+        script: Script,
+    ) -> Scripted {
         let calls = (0..n)
             .map(|i| format!("b3877c40-da60-4998-90ad-{i:012x}"))
             .collect();
         let shared = Arc::new(Shared {
             calls,
+            again,
             list,
             script,
             seen: Mutex::default(),
@@ -311,6 +324,9 @@ async fn answer(State(shared): State<Arc<Shared>>, request: Request) -> Response
             0 => shared
                 .calls
                 .iter()
+                .map(|c| json!({"call_sid": c}))
+                .collect(),
+            1 => (shared.calls.iter().take(shared.again))
                 .map(|c| json!({"call_sid": c}))
                 .collect(),
             _ => Vec::new(),
@@ -397,30 +413,24 @@ async fn a_429_with_retry_after_pauses_every_call_then_retries_that_one() {
     assert_eq!(updates.len(), 41);
     let throttled = updates.iter().find(|s| s.status == 429).unwrap();
     assert_eq!(throttled.call.as_deref(), Some(server.call(10)));
-    // Nobody's call arrived while the pause lasted: only those already on
-    // their way when the 429 left the server (a margin of 150 ms), none
-    // after, until the second.
-    let from = throttled.answered + Duration::from_millis(150);
-    let to = throttled.answered + Duration::from_millis(950);
-    let during: Vec<_> = updates
+    // While the pause lasted (it ends a second after the client read the
+    // 429, so no earlier than a second after the server sent it), only
+    // calls already past the pause could arrive: at most the other three
+    // workers'. Everyone else came after it.
+    let pause_end = throttled.answered + Duration::from_secs(1);
+    let during = updates
         .iter()
-        .filter(|s| s.at > from && s.at < to)
-        .collect();
-    assert!(during.is_empty(), "{during:?}");
-    let on_the_way = updates
-        .iter()
-        .filter(|s| s.at > throttled.answered && s.at <= from)
+        .filter(|s| s.at > throttled.answered && s.at < pause_end)
         .count();
-    assert!(
-        on_the_way < 4,
-        "{on_the_way} calls arrived just after the 429"
-    );
+    assert!(during <= 3, "{during} calls arrived during the pause");
     assert!(elapsed >= Duration::from_secs(1), "{elapsed:?}");
-    let after = updates.iter().filter(|s| s.at >= to).count();
-    assert!(
-        after >= 40 - 14,
-        "most calls came after the pause ({after})"
-    );
+    let before = updates
+        .iter()
+        .filter(|s| s.at <= throttled.answered)
+        .count();
+    let after = updates.iter().filter(|s| s.at >= pause_end).count();
+    assert_eq!(before + during + after, 41);
+    assert!(after >= 41 - before - 3, "{after} calls after the pause");
 }
 
 #[tokio::test]
@@ -453,7 +463,9 @@ async fn a_participant_that_stays_throttled_fails_after_the_retries() {
         .iter()
         .filter(|s| s.call.as_deref() == Some(server.call(2)));
     assert_eq!(tries.count(), 3, "the first try and two retries");
-    assert_eq!(report.pauses(), 3);
+    // The two 429s that were retried paused everyone; the last one ended
+    // that participant's tries and paused nobody.
+    assert_eq!(report.pauses(), 2);
 }
 
 #[tokio::test]
@@ -476,7 +488,10 @@ async fn a_429_without_retry_after_backs_off() {
         .await
         .unwrap();
     assert!(report.all_succeeded(), "{report:?}");
-    assert!(started.elapsed() >= Duration::from_millis(500));
+    // The one backoff schedule's first wait is at least 100 ms.
+    assert!(started.elapsed() >= Duration::from_millis(100));
+    assert_eq!(report.pauses(), 1, "a 429 pauses everyone");
+    assert_eq!(server.updates().len(), 4);
 }
 
 #[tokio::test]
@@ -487,8 +502,8 @@ async fn failures_are_reported_per_participant_and_never_stop_the_rest() {
         Box::new(|call, _| match &call[call.len() - 2..] {
             "03" => status(404, None),
             "05" => status(400, None),
-            // Not retried by the action: no Retry-After (a client with
-            // retries on would retry it itself).
+            // Retried under the one policy (an update is safe to repeat),
+            // each time with the backoff, pausing only itself.
             "08" => status(503, None),
             _ => ok_after(5),
         }),
@@ -512,7 +527,22 @@ async fn failures_are_reported_per_participant_and_never_stop_the_rest() {
         ]
     );
     assert_eq!(report.succeeded_count(), 9);
-    assert_eq!(server.updates().len(), 12, "one call each, none retried");
+    let updates = server.updates();
+    let tries = |i: usize| {
+        let call = server.call(i);
+        updates
+            .iter()
+            .filter(|s| s.call.as_deref() == Some(call))
+            .count()
+    };
+    assert_eq!(tries(3), 1, "a 404 is not retried");
+    assert_eq!(tries(5), 1, "a 400 is not retried");
+    assert_eq!(
+        tries(8),
+        4,
+        "a 503: the first try and the default three retries"
+    );
+    assert_eq!(updates.len(), 15);
     assert_eq!(report.pauses(), 0);
 }
 
@@ -643,4 +673,174 @@ async fn the_listing_reads_the_largest_pages_unless_told() {
         format!("{path}?PageSize={largest}")
     );
     assert_eq!(rec.next_request().target, format!("{path}?PageSize=7"));
+}
+
+/// A `Retry-After` no clock can add (`u64::MAX` seconds) made `mute_all`
+/// panic in the user's task, even with `.retries(0)`; a year paused the
+/// whole action for a year. A wait past the budget now gives up on that
+/// participant at once, with its error, and pauses nobody.
+#[tokio::test]
+async fn a_retry_after_past_the_budget_gives_up_at_once() {
+    for (wait, retries) in [
+        ("18446744073709551615", Some(0)),
+        ("18446744073709551615", None),
+        ("99999999999999999999999", None),
+        ("31536000", None),
+        ("Fri, 31 Dec 9999 23:59:59 GMT", Some(3)),
+    ] {
+        let server = Scripted::start(
+            3,
+            Vec::new(),
+            Box::new(move |call, _| match call.ends_with("000000000001") {
+                true => status(429, Some(wait)),
+                false => ok_after(0),
+            }),
+        )
+        .await;
+        let started = Instant::now();
+        let all = server.client.participants(CONFERENCE).unwrap().mute_all();
+        let all = match retries {
+            Some(n) => all.retries(n),
+            None => all,
+        };
+        let report = all.await.unwrap();
+        assert!(started.elapsed() < Duration::from_secs(5), "{wait}");
+        let failed: Vec<_> = report.failed().map(|(c, e)| (c, e.status())).collect();
+        assert_eq!(failed, [(server.call(1), Some(429))], "{wait}");
+        assert_eq!(report.succeeded_count(), 2);
+        assert_eq!(report.pauses(), 0, "{wait}");
+        assert_eq!(server.updates().len(), 3, "{wait}: nobody retried");
+    }
+}
+
+/// The fan-out honours the client's retry settings: its attempts, and a
+/// budget that a `Retry-After` of 3 s does not fit.
+#[tokio::test]
+async fn the_fan_out_honours_the_clients_retry_budget() {
+    let server = Scripted::start(
+        2,
+        Vec::new(),
+        Box::new(|call, _| match call.ends_with("000000000001") {
+            true => status(503, Some("3")),
+            false => ok_after(0),
+        }),
+    )
+    .await;
+    use signalwire_participants::ClientInfo as _;
+    let base = server.client.baseurl().to_string();
+    let client = signalwire_participants::ClientConfig::with_base_url(&base, ACCOUNT, TOKEN)
+        .unwrap()
+        .retries(5, Duration::from_secs(1))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let report = client
+        .participants(CONFERENCE)
+        .unwrap()
+        .mute_all()
+        .await
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(3));
+    let failed: Vec<_> = report.failed().map(|(c, e)| (c, e.status())).collect();
+    assert_eq!(failed, [(server.call(1), Some(503))]);
+    assert_eq!(
+        server.updates().len(),
+        2,
+        "the 3 s wait is past the 1 s budget"
+    );
+}
+
+/// `except` compares call ids as the spec's `CallId` does (hex digits in
+/// either case): a speaker named in capitals was muted all the same. An
+/// `except` that matches nobody is reported.
+#[tokio::test]
+async fn except_compares_ids_as_the_spec_does_and_reports_strays() {
+    let (server, client) = fake_of(5).await;
+    let speaker = call(2).to_uppercase();
+    assert_ne!(speaker, call(2));
+    let report = client
+        .participants(DEMO_CONFERENCE)
+        .unwrap()
+        .mute_all()
+        .except(&speaker)
+        .except("nobody-by-this-label")
+        .await
+        .unwrap();
+    assert_eq!(state(&server, &call(2)).muted, Some(false), "the speaker");
+    assert_eq!(report.succeeded_count(), 4);
+    assert_eq!(report.skipped().collect::<Vec<_>>(), [call(2)]);
+    let strays: Vec<_> = report.unmatched_exceptions().collect();
+    assert_eq!(strays, ["nobody-by-this-label"]);
+    // A label is compared exactly: `ALICE` is not `alice`.
+    let report = client
+        .participants(DEMO_CONFERENCE)
+        .unwrap()
+        .unmute_all()
+        .except(DEMO_LABELS[0].to_uppercase())
+        .await
+        .unwrap();
+    assert_eq!(report.succeeded_count(), 5);
+    assert_eq!(report.unmatched_exceptions().count(), 1);
+}
+
+/// A join while the pages are read shifts them, so someone is listed twice:
+/// they are acted on once (a kick would have been sent twice).
+#[tokio::test]
+async fn a_participant_listed_twice_is_acted_on_once() {
+    let server =
+        Scripted::start_listing_again(6, vec![200, 200], 2, Box::new(|_, _| status(204, None)))
+            .await;
+    let report = server
+        .client
+        .participants(CONFERENCE)
+        .unwrap()
+        .kick_all()
+        .await
+        .unwrap();
+    assert_eq!(report.succeeded_count(), 6, "{report:?}");
+    assert_eq!(server.updates().len(), 6, "one kick each");
+    let order: Vec<_> = report.succeeded().map(|(c, _)| c.to_string()).collect();
+    assert_eq!(
+        order,
+        (0..6)
+            .map(|i| server.call(i).to_string())
+            .collect::<Vec<_>>()
+    );
+}
+
+/// A kick that finds the participant gone (the conference ended when
+/// someone with `EndConferenceOnExit` was kicked, and the rest were let go)
+/// has done what it was for: counted as done, and said so.
+#[tokio::test]
+async fn a_kick_that_finds_the_participant_gone_is_done() {
+    use signalwire_participants::fanout::Kicked;
+    let server = Scripted::start(
+        4,
+        Vec::new(),
+        Box::new(|call, _| match call.ends_with("000000000000") {
+            true => status(204, None),
+            false => status(404, None),
+        }),
+    )
+    .await;
+    let report = server
+        .client
+        .participants(CONFERENCE)
+        .unwrap()
+        .kick_all()
+        .concurrency(1)
+        .await
+        .unwrap();
+    assert!(report.all_succeeded(), "{report:?}");
+    let kicked: Vec<_> = report.succeeded().map(|(_, k)| *k).collect();
+    assert_eq!(
+        kicked,
+        [
+            Kicked::Removed,
+            Kicked::AlreadyGone,
+            Kicked::AlreadyGone,
+            Kicked::AlreadyGone
+        ]
+    );
+    assert_eq!(server.updates().len(), 4, "a 404 is not retried");
 }

@@ -547,3 +547,45 @@ async fn a_create_is_never_retried_once_it_may_have_placed_the_call() {
     assert!(!err.is_retryable());
     assert_eq!(server.requests(), 1);
 }
+
+/// A `Retry-After` no clock can add, or a year, or a date in the year 9999:
+/// never a panic (the wait overflowed an `Instant` once a try had taken a
+/// second), never a year's wait. A wait past the budget gives up at once
+/// with that answer's error; `retry_after()` says the capped wait.
+#[tokio::test]
+async fn a_retry_after_past_the_budget_gives_up_at_once() {
+    for value in [
+        "18446744073709551615",
+        "184467440737095516150000",
+        "31536000",
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+    ] {
+        let server = script(vec![
+            with_retry_after(error(429, 20429, "Too Many Requests"), value),
+            ok(),
+        ]);
+        let started = Instant::now();
+        let err = retrieve(&server.client(5, Duration::from_secs(30)))
+            .await
+            .unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(5), "{value}");
+        assert_eq!(err.status(), Some(429), "{value}");
+        assert!(err.is_retryable());
+        assert_eq!(
+            err.retry_after(),
+            Some(signalwire_participants::MAX_RETRY_AFTER),
+            "{value}"
+        );
+        assert_eq!(server.requests(), 1, "{value}");
+    }
+    // Garbage is no wait: the backoff's, and the retry succeeds.
+    let server = script(vec![
+        with_retry_after(error(503, 20503, "busy"), "soon, maybe"),
+        ok(),
+    ]);
+    retrieve(&server.client(3, Duration::from_secs(10)))
+        .await
+        .unwrap();
+    assert_eq!(server.requests(), 2);
+    assert!(server.first_wait() < Duration::from_secs(5));
+}
