@@ -234,7 +234,8 @@ async fn a_listing_in_the_middle_wins_over_older_events_and_loses_to_newer() {
         for event in &shuffled {
             roster.apply(event);
         }
-        roster.reconcile(middle.clone());
+        let mark = roster.mark();
+        roster.reconcile(mark, middle.clone());
         assert_eq!(roster_members(&roster), members(&middle), "seed {seed}");
         let mut rest = late;
         rest.extend(second.iter().cloned());
@@ -243,7 +244,8 @@ async fn a_listing_in_the_middle_wins_over_older_events_and_loses_to_newer() {
         }
         assert_eq!(roster_members(&roster), members(&last), "seed {seed}");
         // And a listing at the end changes nothing.
-        roster.reconcile(last.clone());
+        let mark = roster.mark();
+        roster.reconcile(mark, last.clone());
         assert_eq!(roster_members(&roster), members(&last), "seed {seed}");
     }
 }
@@ -337,7 +339,8 @@ fn a_listing_is_dated_by_the_events_seen_before_it() {
         Some(9),
     ));
     // The listing (after event 9): alice unmuted since, bob gone.
-    roster.reconcile([listed(ALICE, false)]);
+    let mark = roster.mark();
+    roster.reconcile(mark, [listed(ALICE, false)]);
     assert_eq!(roster.get(ALICE).unwrap().muted, Some(false));
     assert!(roster.get(BOB).is_none());
     // Late events, older than the listing, change nothing it set...
