@@ -10,7 +10,7 @@ use crate::types::{self, ConferenceEvent, ConferenceEventName as Name};
 /// A conference's participants and their muted, hold and coaching state,
 /// folded from its status callbacks ([`apply`](Self::apply)) and seeded or
 /// corrected from a listing ([`from_participants`](Self::from_participants),
-/// [`reconcile`](Self::reconcile)).
+/// [`mark`](Self::mark) then [`reconcile`](Self::reconcile)).
 ///
 /// Callbacks can arrive late, out of order, or twice. The rules:
 ///
@@ -29,14 +29,24 @@ use crate::types::{self, ConferenceEvent, ConferenceEventName as Name};
 ///   is. The event's `Muted`, `Hold` and `Coaching` give those fields
 ///   (`participant-mute`, `-unmute`, `-hold` and `-unhold` without the field
 ///   give it too).
-/// - **A listing against events.** A listing is dated by the events seen
-///   when it is reconciled: it is newer than every event numbered up to
-///   the highest number seen so far, and older than any numbered above it.
-///   So it overrides what those earlier events said (and a late one among
-///   them changes nothing it set), and a newer event overrides it. Whoever
-///   the listing does not show is out, as of the listing. Reconcile with a
-///   whole listing (no `muted`/`hold` filter), fetched after the events
-///   seen so far: subscribe first, list, then reconcile.
+/// - **A listing against events.** A listing is dated by the [`Mark`]
+///   taken just before its request was sent: `let mark = roster.mark()`,
+///   list (the whole conference, no `muted`/`hold` filter), then
+///   `roster.reconcile(mark, listed)`. It overrides what the events applied
+///   before the mark said; it does not override a field last set by an
+///   event that arrived after the mark, numbered above the mark's highest
+///   number or unnumbered, and such events applied later override it. So a
+///   participant who leaves while the listing is on its way stays out.
+///   Whoever the listing does not show is out, unless an event after the
+///   mark said they are in.
+/// - **Late events after the mark.** An event that arrives after the mark
+///   but is numbered below its highest number happened before an event
+///   seen before the mark, so before the listing was taken: the listing
+///   overrides it, and if it arrives after the reconcile it changes
+///   nothing the listing set. The other way round, an event that happened
+///   before the listing but arrives after the mark, unnumbered or numbered
+///   above it, counts as newer (nothing tells them apart); the events that
+///   follow it correct what it said.
 /// - Events of another conference are ignored.
 ///
 /// It remembers every `SequenceNumber` it has seen (8 bytes each), to know
@@ -44,12 +54,13 @@ use crate::types::{self, ConferenceEvent, ConferenceEventName as Name};
 ///
 /// ```
 /// use signalwire_participants::roster::{Outcome, Roster};
-/// use signalwire_participants::types::ConferenceEvent;
+/// use signalwire_participants::types::{ConferenceEvent, Participant};
 ///
 /// let event = |body: &str| ConferenceEvent::from_form(body.as_bytes()).unwrap();
 /// let conference = "CF0123456789abcdef0123456789abcdef";
 /// let head = format!("AccountSid=AC0123456789abcdef0123456789abcdef&ConferenceSid={conference}");
 /// let alice = "CA0123456789abcdef0123456789abcdef";
+/// let bob = "CA0123456789abcdef0123456789abcde0";
 ///
 /// let mut roster = Roster::new(conference)?;
 /// let join = event(&format!("{head}&StatusCallbackEvent=participant-join&CallSid={alice}&Muted=false&SequenceNumber=1"));
@@ -61,7 +72,21 @@ use crate::types::{self, ConferenceEvent, ConferenceEventName as Name};
 /// assert_eq!(roster.apply(&unmute), Outcome::Stale);
 /// assert_eq!(roster.apply(&mute), Outcome::Duplicate);
 /// assert_eq!(roster.get(alice).and_then(|p| p.muted), Some(true));
-/// # Ok::<(), signalwire_participants::Error>(())
+///
+/// // A listing: the mark before its request, the listing, then reconcile.
+/// let mark = roster.mark();
+/// let listed: Vec<Participant> = serde_json::from_value(serde_json::json!([
+///     {"call_sid": alice, "muted": false},
+///     {"call_sid": bob, "muted": false},
+/// ]))?;
+/// // Bob left while the listing was on its way (number 4, after the mark).
+/// let leave = event(&format!("{head}&StatusCallbackEvent=participant-leave&CallSid={bob}&SequenceNumber=4"));
+/// assert_eq!(roster.apply(&leave), Outcome::Applied);
+/// roster.reconcile(mark, listed);
+/// // The listing overrides what came before the mark, not what came after.
+/// assert_eq!(roster.get(alice).and_then(|p| p.muted), Some(false));
+/// assert!(roster.get(bob).is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct Roster {
@@ -69,10 +94,25 @@ pub struct Roster {
     entries: BTreeMap<String, Entry>,
     /// Every `SequenceNumber` applied (or found stale), to refuse repeats.
     seen: BTreeSet<i64>,
+    /// How many events of this conference were taken in (repeats aside),
+    /// to place unnumbered events and marks in arrival order.
+    arrivals: u64,
     /// The date of the latest listing or `conference-end`: whoever has no
     /// entry yet was out as of then.
-    floor: Option<Stamp>,
+    floor: When,
     ended: bool,
+}
+
+/// What a [`Roster`] had seen when a listing's request was sent: take it
+/// with [`Roster::mark`] just before listing, and give it to
+/// [`Roster::reconcile`] with the listing, so that events applied in
+/// between win over it. Only meaningful for the roster it came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mark {
+    /// The highest `SequenceNumber` seen.
+    sequence: Option<i64>,
+    /// How many events had been taken in.
+    arrivals: u64,
 }
 
 /// One participant as the roster has them.
@@ -108,21 +148,103 @@ pub enum Outcome {
     Ignored,
 }
 
-/// When a value was set: by the numbered event `sequence`, or (`listing`)
-/// by a listing reconciled when `sequence` was the highest number seen.
-/// Ordered by number, then a listing after the event of its number.
+/// Where a change sits in the numbered order: the event numbered
+/// `sequence`, or (`listing`) a listing whose mark had `sequence` as its
+/// highest number (`None`: no number yet, before every event). Ordered by
+/// number, then a listing after the event of its number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Stamp {
-    sequence: i64,
+    sequence: Option<i64>,
     listing: bool,
+}
+
+/// When a field was last set, as much as the rules need to know.
+#[derive(Clone, Copy, Debug, Default)]
+struct When {
+    /// The newest numbered change (an unnumbered event leaves it as it
+    /// was): a numbered event older than it changes nothing.
+    order: Option<Stamp>,
+    /// The arrival of the last change when it was an unnumbered event, or
+    /// a listing's mark: a listing marked before it changes nothing.
+    /// `None` when the last change was a numbered event, dated by `order`.
+    arrival: Option<u64>,
+}
+
+impl When {
+    /// The later of two dates, part by part: the floor keeps both.
+    fn max(self, other: When) -> When {
+        When {
+            order: self.order.max(other.order),
+            arrival: self.arrival.max(other.arrival),
+        }
+    }
+}
+
+/// What is changing a field.
+#[derive(Clone, Copy, Debug)]
+enum By {
+    /// The event of this `SequenceNumber`.
+    Numbered(i64),
+    /// An event without one, the n-th taken in.
+    Unnumbered(u64),
+    /// A listing asked for at this mark.
+    Listing(Mark),
+}
+
+impl By {
+    /// The date it gives what it changes.
+    fn when(self) -> When {
+        match self {
+            By::Numbered(n) => When {
+                order: Some(Stamp {
+                    sequence: Some(n),
+                    listing: false,
+                }),
+                arrival: None,
+            },
+            By::Unnumbered(n) => When {
+                order: None,
+                arrival: Some(n),
+            },
+            By::Listing(mark) => When {
+                order: Some(Stamp {
+                    sequence: mark.sequence,
+                    listing: true,
+                }),
+                arrival: Some(mark.arrivals),
+            },
+        }
+    }
+
+    /// The field's date once this changes it, or `None` if something newer
+    /// set it (see the rules on [`Roster`]).
+    fn over(self, old: When) -> Option<When> {
+        let new = self.when();
+        match self {
+            // Numbered events are ordered by number alone.
+            By::Numbered(_) => (old.order <= new.order).then_some(new),
+            // Unnumbered ones apply as they arrive, and leave the numbered
+            // order as it was for the numbered events that follow.
+            By::Unnumbered(_) => Some(When {
+                order: old.order,
+                ..new
+            }),
+            // A listing loses to a numbered event above its mark's number,
+            // and to an unnumbered event or a listing after its mark.
+            By::Listing(_) => {
+                let older = old.order <= new.order && old.arrival <= new.arrival;
+                older.then_some(new)
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
 struct Entry {
     member: Member,
     present: bool,
-    /// The stamps of presence, muted, hold and coaching.
-    stamps: [Option<Stamp>; 4],
+    /// The dates of presence, muted, hold and coaching.
+    stamps: [When; 4],
 }
 
 const PRESENT: usize = 0;
@@ -131,7 +253,7 @@ const HOLD: usize = 2;
 const COACHING: usize = 3;
 
 impl Entry {
-    fn new(call_sid: &str, floor: Option<Stamp>) -> Self {
+    fn new(call_sid: &str, floor: When) -> Self {
         Entry {
             member: Member {
                 call_sid: call_sid.to_string(),
@@ -145,17 +267,13 @@ impl Entry {
         }
     }
 
-    /// Sets field `which` to `value` unless something newer set it; an
-    /// unnumbered change (`at` None) always applies. Whether it applied.
-    fn set(&mut self, which: usize, value: bool, at: Option<Stamp>) -> bool {
-        if let (Some(new), Some(old)) = (at, self.stamps[which])
-            && new < old
-        {
+    /// Sets field `which` to `value` unless something newer set it (see
+    /// [`By::over`]). Whether it applied.
+    fn set(&mut self, which: usize, value: bool, by: By) -> bool {
+        let Some(when) = by.over(self.stamps[which]) else {
             return false;
-        }
-        if at.is_some() {
-            self.stamps[which] = at;
-        }
+        };
+        self.stamps[which] = when;
         let m = &mut self.member;
         match which {
             PRESENT => self.present = value,
@@ -174,42 +292,56 @@ impl Roster {
             conference_sid: parse(conference_sid)?,
             entries: BTreeMap::new(),
             seen: BTreeSet::new(),
-            floor: None,
+            arrivals: 0,
+            floor: When::default(),
             ended: false,
         })
     }
 
-    /// A roster seeded from a listing of the conference (every page:
-    /// `client.participants(id)?.stream().try_collect()`), then kept by
-    /// events; see [`reconcile`](Self::reconcile).
+    /// A roster seeded from a whole listing of the conference (every page:
+    /// `client.participants(id)?.stream().try_collect()`) fetched before
+    /// any event is applied to it: every event applied afterwards counts as
+    /// newer than the listing. When events are applied while the app lists
+    /// (a callback handler sharing the roster), use [`new`](Self::new),
+    /// then [`mark`](Self::mark) before listing and
+    /// [`reconcile`](Self::reconcile).
     pub fn from_participants(
         conference_sid: &str,
         listed: impl IntoIterator<Item = types::Participant>,
     ) -> Result<Self, Error> {
         let mut roster = Roster::new(conference_sid)?;
-        roster.reconcile(listed);
+        let mark = roster.mark();
+        roster.reconcile(mark, listed);
         Ok(roster)
     }
 
-    /// Takes a whole listing as the state as of now, dated by the highest
-    /// `SequenceNumber` seen so far (see the rules on [`Roster`]): it
-    /// overrides what older events said, and newer ones override it.
-    /// Participants without a `call_sid` are skipped.
-    pub fn reconcile(&mut self, listed: impl IntoIterator<Item = types::Participant>) {
-        let at = Some(Stamp {
-            sequence: self.seen.last().copied().unwrap_or(0),
-            listing: true,
-        });
-        self.floor = self.floor.max(at);
+    /// What has been seen so far, to take just before a listing's request
+    /// is sent and give to [`reconcile`](Self::reconcile) with that
+    /// listing: events applied after it win over the listing.
+    pub fn mark(&self) -> Mark {
+        Mark {
+            sequence: self.seen.last().copied(),
+            arrivals: self.arrivals,
+        }
+    }
+
+    /// Takes a whole listing, asked for at `mark`, as the state as of
+    /// then (see the rules on [`Roster`]): it overrides what the events
+    /// before the mark said and late ones numbered at or below its highest
+    /// number, not what the events after it said. Participants without a
+    /// `call_sid` are skipped.
+    pub fn reconcile(&mut self, mark: Mark, listed: impl IntoIterator<Item = types::Participant>) {
+        let by = By::Listing(mark);
+        self.floor = self.floor.max(by.when());
         let mut shown = BTreeSet::new();
         for p in listed {
             let Some(call) = p.call_sid else { continue };
             let entry = self.entry(&call);
-            entry.set(PRESENT, true, at);
+            entry.set(PRESENT, true, by);
             let fields = [(MUTED, p.muted), (HOLD, p.hold), (COACHING, p.coaching)];
             for (which, value) in fields {
                 if let Some(value) = value {
-                    entry.set(which, value, at);
+                    entry.set(which, value, by);
                 }
             }
             if p.label.is_some() {
@@ -219,7 +351,7 @@ impl Roster {
         }
         for (call, entry) in &mut self.entries {
             if !shown.contains(call) {
-                entry.set(PRESENT, false, at);
+                entry.set(PRESENT, false, by);
             }
         }
     }
@@ -234,17 +366,18 @@ impl Roster {
         {
             return Outcome::Duplicate;
         }
-        let at = event.sequence_number.map(|sequence| Stamp {
-            sequence,
-            listing: false,
-        });
+        self.arrivals = self.arrivals.saturating_add(1);
+        let by = match event.sequence_number {
+            Some(n) => By::Numbered(n),
+            None => By::Unnumbered(self.arrivals),
+        };
         let name = &event.status_callback_event;
         if *name == Name::ConferenceEnd {
             self.ended = true;
-            self.floor = self.floor.max(at);
+            self.floor = self.floor.max(by.when());
             let mut applied = false;
             for entry in self.entries.values_mut() {
-                applied |= entry.set(PRESENT, false, at);
+                applied |= entry.set(PRESENT, false, by);
             }
             // Nobody was in: the end still applied.
             return match applied || self.entries.is_empty() {
@@ -267,11 +400,11 @@ impl Roster {
         });
         let present = *name != Name::ParticipantLeave;
         let entry = self.entry(call);
-        let mut applied = entry.set(PRESENT, present, at);
+        let mut applied = entry.set(PRESENT, present, by);
         let fields = [(MUTED, muted), (HOLD, hold), (COACHING, event.coaching)];
         for (which, value) in fields {
             if let Some(value) = value {
-                applied |= entry.set(which, value, at);
+                applied |= entry.set(which, value, by);
             }
         }
         if let Some(label) = &event.participant_label {

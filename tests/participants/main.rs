@@ -13,7 +13,8 @@
 //!   the body sent against twilio-python's;
 //! - `events`: the fake's conference events, taken by an axum app;
 //! - `roster`: a roster folded from the fake's events, shuffled and
-//!   repeated, and its ordering rules;
+//!   repeated; a listing a leave overtakes, through a proxy that holds its
+//!   answer back; and its ordering rules;
 //! - `fanout`: whole-conference actions, on the fake and on a server that
 //!   counts the calls in flight and throttles;
 //! - `fuzz_replay`: every kept fuzz input, on stable;

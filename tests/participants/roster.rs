@@ -1,12 +1,16 @@
 //! The roster: the fake's conference events, taken verified by an axum app,
 //! then shuffled and duplicated (a fixed seed) and folded into a `Roster`,
-//! which must end as the fake's own state; and the ordering rules one by
-//! one, on events written by hand.
+//! which must end as the fake's own state; a listing that a leave
+//! overtakes on its way, through a proxy that holds its answer back; and
+//! the ordering rules one by one, on events written by hand.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::State;
+use axum::response::Response;
 use axum::routing::post;
 use futures_util::TryStreamExt;
 use signalwire_participants::events::{Receiver, VerifiedEvent};
@@ -15,9 +19,9 @@ use signalwire_participants::types::{ConferenceEvent, ConferenceEventName, Parti
 use signalwire_participants::webhook::Verifier;
 use signalwire_participants::{Client, types::UpdateParticipantRequest};
 use signalwire_participants_fake::{
-    DEMO_CALLS, DEMO_CONFERENCE, DEMO_SIGNING_KEY, Fake, RunningFake, seeded_call,
+    DEMO_ACCOUNT, DEMO_CALLS, DEMO_CONFERENCE, DEMO_SIGNING_KEY, Fake, RunningFake, seeded_call,
 };
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 type Events = mpsc::UnboundedReceiver<ConferenceEvent>;
 
@@ -76,6 +80,99 @@ async fn until_leave_of(events: &mut Events, marker: &str) -> Vec<ConferenceEven
             return taken;
         }
     }
+}
+
+/// The first answer a [`holding_proxy`] holds back: it says on `answered`
+/// that the fake has answered, and waits for `release` to pass it on.
+type Hold = Arc<Mutex<Option<(oneshot::Sender<()>, oneshot::Receiver<()>)>>>;
+
+/// Where a [`holding_proxy`] forwards to, and the answer it holds.
+#[derive(Clone)]
+struct Proxy {
+    upstream: String,
+    client: reqwest::Client,
+    hold: Hold,
+}
+
+/// Forwards one request to the fake and its answer back, holding the first
+/// answer until the test releases it.
+async fn forward(State(proxy): State<Proxy>, request: axum::extract::Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+    let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let mut sent = proxy
+        .client
+        .request(parts.method, format!("{}{target}", proxy.upstream))
+        .body(body);
+    for (name, value) in &parts.headers {
+        if name != axum::http::header::HOST {
+            sent = sent.header(name, value);
+        }
+    }
+    let answer = sent.send().await.unwrap();
+    let status = answer.status();
+    let content_type = answer
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .cloned();
+    let body = answer.bytes().await.unwrap();
+    // Taken out before waiting: the guard is not held across an await.
+    let held = proxy.hold.lock().unwrap().take();
+    if let Some((answered, release)) = held {
+        let _ = answered.send(());
+        let _ = release.await;
+    }
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    if let Some(value) = content_type {
+        response
+            .headers_mut()
+            .insert(axum::http::header::CONTENT_TYPE, value);
+    }
+    response
+}
+
+/// A proxy on 127.0.0.1 in front of the fake, that holds the first answer
+/// back so that a test can act between the fake taking a listing and the
+/// client reading it: the base URL to give a client, the signal that the
+/// fake has answered, and the release of that answer.
+async fn holding_proxy(
+    server: &RunningFake,
+) -> (String, oneshot::Receiver<()>, oneshot::Sender<()>) {
+    let base = url::Url::parse(&server.demo().base_url).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let (answered_sender, answered) = oneshot::channel();
+    let (release, released) = oneshot::channel();
+    let proxy = Proxy {
+        upstream: base.origin().ascii_serialization(),
+        client: participants_shapes::raw_http_client(),
+        hold: Arc::new(Mutex::new(Some((answered_sender, released)))),
+    };
+    let app = Router::new().fallback(forward).with_state(proxy);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("{origin}{}", base.path()), answered, release)
+}
+
+/// The conference as the fake listed it just before `meanwhile` ran: the
+/// listing's answer is held back until `meanwhile` is done, so what it
+/// does happens after the listing was taken and before the client has it.
+async fn listing_overtaken_by(
+    server: &RunningFake,
+    meanwhile: impl Future<Output = ()>,
+) -> Vec<Participant> {
+    let (base_url, answered, release) = holding_proxy(server).await;
+    let demo = server.demo();
+    let lister =
+        Client::with_base_url(&base_url, &demo.account_sid, demo.auth_token.as_str()).unwrap();
+    let taken = tokio::spawn(async move { listing(&lister).await });
+    tokio::time::timeout(Duration::from_secs(10), answered)
+        .await
+        .expect("the fake answers the listing within 10 s")
+        .expect("the proxy runs");
+    meanwhile.await;
+    release.send(()).unwrap();
+    taken.await.unwrap()
 }
 
 async fn listing(client: &Client) -> Vec<Participant> {
@@ -237,7 +334,8 @@ async fn a_listing_in_the_middle_wins_over_older_events_and_loses_to_newer() {
         for event in &shuffled {
             roster.apply(event);
         }
-        roster.reconcile(middle.clone());
+        let mark = roster.mark();
+        roster.reconcile(mark, middle.clone());
         assert_eq!(roster_members(&roster), members(&middle), "seed {seed}");
         let mut rest = late;
         rest.extend(second.iter().cloned());
@@ -246,9 +344,75 @@ async fn a_listing_in_the_middle_wins_over_older_events_and_loses_to_newer() {
         }
         assert_eq!(roster_members(&roster), members(&last), "seed {seed}");
         // And a listing at the end changes nothing.
-        roster.reconcile(last.clone());
+        let mark = roster.mark();
+        roster.reconcile(mark, last.clone());
         assert_eq!(roster_members(&roster), members(&last), "seed {seed}");
     }
+}
+
+/// Whether a listing shows this call.
+fn shows(listed: &[Participant], call: &str) -> bool {
+    listed.iter().any(|p| p.call_sid.as_deref() == Some(call))
+}
+
+#[tokio::test]
+async fn a_leave_while_the_listing_is_on_its_way_is_not_undone_by_it() {
+    let (server, client, mut events) = conference(6).await;
+    let (gone, leaving) = (call(4), call(5));
+    let mut roster = Roster::new(DEMO_CONFERENCE).unwrap();
+    // Numbered events before the mark, for it to have a number.
+    let moderator = &client;
+    let kick = |call: String| async move {
+        let p = moderator.participant(DEMO_CONFERENCE, &call).unwrap();
+        p.kick().await.unwrap();
+    };
+    kick(gone.clone()).await;
+    for event in until_leave_of(&mut events, &gone).await {
+        assert_eq!(roster.apply(&event), Outcome::Applied);
+    }
+    let mark = roster.mark();
+    let listed = listing_overtaken_by(&server, async {
+        kick(leaving.clone()).await;
+        for event in until_leave_of(&mut events, &leaving).await {
+            assert_eq!(roster.apply(&event), Outcome::Applied);
+        }
+    })
+    .await;
+    // The listing was taken before the kick, and still shows them.
+    assert!(shows(&listed, &leaving) && !shows(&listed, &gone));
+    roster.reconcile(mark, listed);
+    assert!(roster.get(&leaving).is_none());
+    assert_eq!(roster_members(&roster), members(&listing(&client).await));
+}
+
+#[tokio::test]
+async fn an_unnumbered_leave_while_the_listing_is_on_its_way_is_not_undone() {
+    let (server, client, _events) = conference(6).await;
+    let leaving = call(5);
+    // The events as SignalWire documents them: without a SequenceNumber.
+    let unnumbered = |name: &str, call: &str, more: &str| {
+        let form = format!(
+            "AccountSid={DEMO_ACCOUNT}&ConferenceSid={DEMO_CONFERENCE}&StatusCallbackEvent={name}&CallSid={call}{more}"
+        );
+        ConferenceEvent::from_form(form.as_bytes()).unwrap()
+    };
+    let mut roster = Roster::new(DEMO_CONFERENCE).unwrap();
+    // Before the mark: a mute the fake never saw, which the listing undoes.
+    let mute = unnumbered("participant-mute", &call(0), "&Muted=true");
+    assert_eq!(roster.apply(&mute), Outcome::Applied);
+    let mark = roster.mark();
+    let listed = listing_overtaken_by(&server, async {
+        let p = client.participant(DEMO_CONFERENCE, &leaving).unwrap();
+        p.kick().await.unwrap();
+        let leave = unnumbered("participant-leave", &leaving, "");
+        assert_eq!(roster.apply(&leave), Outcome::Applied);
+    })
+    .await;
+    assert!(shows(&listed, &leaving));
+    roster.reconcile(mark, listed);
+    assert!(roster.get(&leaving).is_none());
+    assert_eq!(roster.get(&call(0)).and_then(|m| m.muted), Some(false));
+    assert_eq!(roster_members(&roster), members(&listing(&client).await));
 }
 
 // --- The rules, one by one -----------------------------------------------
@@ -340,7 +504,8 @@ fn a_listing_is_dated_by_the_events_seen_before_it() {
         Some(9),
     ));
     // The listing (after event 9): alice unmuted since, bob gone.
-    roster.reconcile([listed(ALICE, false)]);
+    let mark = roster.mark();
+    roster.reconcile(mark, [listed(ALICE, false)]);
     assert_eq!(roster.get(ALICE).unwrap().muted, Some(false));
     assert!(roster.get(BOB).is_none());
     // Late events, older than the listing, change nothing it set...
@@ -386,4 +551,79 @@ fn unnumbered_events_apply_in_arrival_order_and_other_conferences_not_at_all() {
     assert_eq!(roster.apply(&elsewhere), Outcome::OtherConference);
     assert_eq!(roster.len(), 1);
     assert!(Roster::new("not a conference").is_err());
+}
+
+#[test]
+fn a_listing_with_nothing_after_its_mark_overrides_everything_before() {
+    let mut roster = Roster::new(CONFERENCE).unwrap();
+    let carol = "CA0123456789abcdef0123456789abcde3";
+    let dave = "CA0123456789abcdef0123456789abcde4";
+    let before = [
+        event("participant-join", Some(ALICE), "&Muted=true", Some(2)),
+        event("participant-hold", Some(ALICE), "&Hold=true", None),
+        event("participant-join", Some(BOB), "", Some(3)),
+        event("participant-join", Some(carol), "", None),
+    ];
+    for e in &before {
+        assert_eq!(roster.apply(e), Outcome::Applied);
+    }
+    let mark = roster.mark();
+    roster.reconcile(mark, [listed(ALICE, false), listed(dave, true)]);
+    // Numbered and unnumbered alike: the listing says who is in, and how.
+    let alice = roster.get(ALICE).unwrap();
+    assert_eq!((alice.muted, alice.hold), (Some(false), Some(false)));
+    assert_eq!(roster.get(dave).and_then(|m| m.muted), Some(true));
+    assert!(roster.get(BOB).is_none() && roster.get(carol).is_none());
+    assert_eq!(roster.len(), 2);
+    // A late event older than the mark changes nothing it set.
+    let late = event("participant-mute", Some(ALICE), "&Muted=true", Some(1));
+    assert_eq!(roster.apply(&late), Outcome::Stale);
+}
+
+#[test]
+fn a_listing_loses_to_what_came_after_its_mark_and_only_to_that() {
+    let mut roster = Roster::new(CONFERENCE).unwrap();
+    let carol = "CA0123456789abcdef0123456789abcde3";
+    let dave = "CA0123456789abcdef0123456789abcde4";
+    roster.apply(&event(
+        "participant-join",
+        Some(ALICE),
+        "&Muted=false&Hold=false",
+        Some(1),
+    ));
+    roster.apply(&event("participant-join", Some(BOB), "", Some(5)));
+    roster.apply(&event("participant-mute", Some(ALICE), "&Muted=true", None));
+    let mark = roster.mark();
+    // After the mark: alice on hold and carol in (unnumbered), bob out
+    // (numbered above the mark), and dave in by an event numbered below
+    // it, which happened before the listing was taken.
+    let after = [
+        event("participant-hold", Some(ALICE), "&Hold=true", None),
+        event("participant-join", Some(carol), "", None),
+        event("participant-leave", Some(BOB), "", Some(6)),
+        event("participant-join", Some(dave), "", Some(3)),
+    ];
+    for e in &after {
+        assert_eq!(roster.apply(e), Outcome::Applied);
+    }
+    // The listing, asked for at the mark: alice unmuted and not on hold,
+    // bob in, nobody else.
+    let listing = [listed(ALICE, false), listed(BOB, false)];
+    roster.reconcile(mark, listing);
+    let alice = roster.get(ALICE).unwrap();
+    // The mute came before the mark, the hold after it.
+    assert_eq!((alice.muted, alice.hold), (Some(false), Some(true)));
+    assert!(roster.get(carol).is_some());
+    assert!(roster.get(BOB).is_none());
+    assert!(roster.get(dave).is_none());
+    // A listing asked for now says who is in and how, as before.
+    let second = roster.mark();
+    roster.reconcile(second, [listed(ALICE, false), listed(BOB, true)]);
+    let bob = roster.get(BOB).unwrap();
+    assert_eq!(bob.muted, Some(true));
+    assert_eq!(roster.get(ALICE).unwrap().hold, Some(false));
+    assert_eq!(roster.len(), 2);
+    // And the older listing, reconciled again after it, changes nothing.
+    roster.reconcile(mark, []);
+    assert_eq!(roster.len(), 2);
 }
