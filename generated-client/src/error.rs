@@ -127,16 +127,16 @@ pub enum Error {
         /// The HTTP status.
         status: u16,
     },
-    /// An operation that is not safe to repeat (creating a participant,
-    /// which places a call) was sent, and no whole answer came back: a
-    /// timeout, or the connection reset or cut. The service may have acted
-    /// on it; it was not retried. Look (list the participants) before
-    /// trying again.
+    /// A request that is not safe to repeat (creating a participant, which
+    /// places a call; an update with `AnnounceUrl`, which plays it) was
+    /// sent, and no whole answer came back: a timeout, or the connection
+    /// reset or cut. The service may have acted on it; it was not retried.
+    /// Look (list the participants) before trying again.
     #[error(
-        "{operation} was sent, but no whole answer came back ({reason}): it may have been applied (a create may have placed the call), so it was not retried"
+        "{operation} was sent, but no whole answer came back ({reason}): it may have been applied (a create may have placed the call, an announcement played), so it was not retried"
     )]
     MaybeApplied {
-        /// The operation (`create_participant`).
+        /// The operation (`create_participant`, `update_participant`).
         operation: &'static str,
         /// What happened to the exchange.
         reason: String,
@@ -166,7 +166,7 @@ pub enum Error {
     .code.map(|c| format!(", error {c}")).unwrap_or_default(),
     .message.as_ref().map(|m| format!("{}: {m}", if *.plain_text { " (the body was not JSON)" } else { "" })).unwrap_or_default(),
     .more_info.as_ref().map(|m| format!(" (see {m})")).unwrap_or_default(),
-    if *.maybe_applied { "; it may have been applied (a create may have placed the call), so it was not retried" } else { "" }
+    if *.maybe_applied { "; it may have been applied (a create may have placed the call, an announcement played), so it was not retried" } else { "" }
 )]
 #[non_exhaustive]
 pub struct ApiError {

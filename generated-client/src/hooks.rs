@@ -19,11 +19,12 @@
 //!   a larger one is not read further and ends the call with a [`TooLarge`]
 //!   the error type reads (carried like a refusal).
 //! - Retries, when turned on (`ClientConfig::retries`): the generator has
-//!   none. What is retried is `error::Failure::retryable`, the one policy
+//!   none. What is retried is the one policy of [`crate::retry`], which
 //!   `Error::is_retryable` states too; and, with the `tracing` feature, one
-//!   span per call. An operation not safe to repeat (a create) that may
-//!   have been applied says so: a 5xx answer is marked, and a lost answer
-//!   ends the call with a [`MaybeApplied`] (carried like a refusal).
+//!   span per call. A request not safe to repeat (a create, an update that
+//!   announces) that may have been applied says so: a 5xx answer is marked,
+//!   and a lost answer ends the call with a [`MaybeApplied`] (carried like a
+//!   refusal).
 //! - An error answer whose body is not the provider's JSON error object (an
 //!   HTML 502 from a proxy, a truncated body) is wrapped into one, keeping the
 //!   status and the text, so it becomes a typed, retryable-aware error
@@ -105,7 +106,8 @@ impl Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let method = request.method().clone();
-        let idempotent = idempotent(info.operation_id);
+        let body = request.body().and_then(reqwest::Body::as_bytes);
+        let idempotent = idempotent(info.operation_id) && !body.is_some_and(announces);
         let scope = Scope::current();
         let policy = scope.as_ref().map(|s| s.policy).or(self.inner.retries);
         // Whether an earlier try may have been applied (`Failure::maybe_applied`).
@@ -374,6 +376,17 @@ fn encode_form(operation: &str, body: &[u8]) -> Vec<u8> {
         }
     }
     out.into_bytes()
+}
+
+/// Whether a form body plays an announcement (`AnnounceUrl`): each try
+/// that reaches the service plays it, so such an update is not safe to
+/// repeat after a try that may have been applied (D36).
+fn announces(body: &[u8]) -> bool {
+    let key = crate::participant::ANNOUNCE_URL.as_bytes();
+    body.split(|&b| b == b'&').any(|pair| {
+        pair.strip_prefix(key)
+            .is_some_and(|rest| rest.first() == Some(&b'='))
+    })
 }
 
 /// The check no type can make: `Coaching=true` needs `CallSidToCoach` (D6),

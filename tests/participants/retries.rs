@@ -589,3 +589,59 @@ async fn a_retry_after_past_the_budget_gives_up_at_once() {
     assert_eq!(server.requests(), 2);
     assert!(server.first_wait() < Duration::from_secs(5));
 }
+
+/// An update that plays an announcement (`AnnounceUrl`) plays it once per
+/// try that reaches the service (D36): with retries on, a 5xx or a timeout
+/// is returned at once and says it may have been applied; a 429 (not
+/// processed) is retried. An update without one is retried as before.
+#[tokio::test]
+async fn an_announcement_is_never_retried_once_it_may_have_played() {
+    let announce = |client: Client| async move {
+        let p = client.participant(CONFERENCE, CALL).unwrap();
+        p.announce("https://example.com/notice.mp3").await
+    };
+    for status in [500, 502, 503, 504] {
+        let server = script(vec![error(status, 20500, "Internal"), ok()]);
+        let err = announce(server.client(3, Duration::from_secs(10)))
+            .await
+            .unwrap_err();
+        assert_eq!((err.status(), server.requests()), (Some(status), 1));
+        assert!(!err.is_retryable(), "{status}");
+        let Error::Api(api) = &err else {
+            panic!("{err:?}")
+        };
+        assert!(api.may_have_been_applied(), "{status}");
+        assert!(err.to_string().contains("an announcement played"), "{err}");
+    }
+    let server = script(vec![
+        with_retry_after(error(429, 20429, "Too Many"), "0"),
+        ok(),
+    ]);
+    announce(server.client(3, Duration::from_secs(10)))
+        .await
+        .unwrap();
+    assert_eq!(server.requests(), 2);
+    // The same 503 on a mute: retried, the update sets a value.
+    let server = script(vec![error(503, 20503, "busy"), ok()]);
+    let p = server.client(3, Duration::from_secs(10));
+    p.participant(CONFERENCE, CALL)
+        .unwrap()
+        .mute()
+        .await
+        .unwrap();
+    assert_eq!(server.requests(), 2);
+    // Sent, no answer in time: not retried, and says so.
+    let server = Script::hanging_then(ok());
+    let err = announce(server.impatient_client()).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::MaybeApplied {
+                operation: "update_participant",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(server.requests(), 1);
+}

@@ -420,9 +420,48 @@ proptest! {
     /// fields every event has.
     #[test]
     fn no_body_panics(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
-        if let Ok(event) = ConferenceEvent::from_form(&bytes) {
-            prop_assert!(!event.account_sid.is_empty());
-            prop_assert!(!event.conference_sid.is_empty());
+        match ConferenceEvent::from_form(&bytes) {
+            Ok(event) => {
+                prop_assert!(!event.account_sid.is_empty());
+                prop_assert!(!event.conference_sid.is_empty());
+            }
+            Err(e) => prop_assert!(e.to_string().starts_with("not a conference event: ")),
+        }
+    }
+
+    /// A valid event with one field added, of any name and any bytes: the
+    /// event is read with the added field kept (typed, or in `extra` as
+    /// sent), or refused for that field by name. Most cases decode, so the
+    /// assertions run on the success path too.
+    #[test]
+    fn an_added_field_is_kept_or_refused_by_name(
+        name in prop_oneof![
+            "X[A-Za-z]{0,10}",
+            prop::sample::select(vec!["Muted", "Hold", "SequenceNumber", "FriendlyName", "ParticipantLabel"])
+                .prop_map(str::to_string),
+        ],
+        value in prop::collection::vec(any::<u8>(), 0..24),
+    ) {
+        let encoded: String = url::form_urlencoded::byte_serialize(&value).collect();
+        let body = format!("{BASE}&StatusCallbackEvent=participant-mute&{name}={encoded}");
+        let sent = String::from_utf8_lossy(&value).into_owned();
+        match ConferenceEvent::from_form(body.as_bytes()) {
+            Ok(event) => {
+                prop_assert_eq!(event.status_callback_event, E::ParticipantMute);
+                prop_assert_eq!(event.account_sid.as_str(), "AC25e16e9a716a4a1786a7c83f58e30482");
+                match name.as_str() {
+                    "FriendlyName" => prop_assert_eq!(event.friendly_name, Some(sent)),
+                    "ParticipantLabel" => prop_assert_eq!(event.participant_label, Some(sent)),
+                    "Muted" => prop_assert_eq!(event.muted, Some(sent.eq_ignore_ascii_case("true"))),
+                    "Hold" => prop_assert_eq!(event.hold, Some(sent.eq_ignore_ascii_case("true"))),
+                    "SequenceNumber" => prop_assert_eq!(event.sequence_number, sent.parse::<i64>().ok()),
+                    _ => prop_assert_eq!(event.extra.get(&name).map(String::as_str), Some(sent.as_str())),
+                }
+            }
+            Err(e) => match e.0 {
+                FormError::Invalid { name: refused, .. } => prop_assert_eq!(refused, name),
+                other => prop_assert!(false, "{}", other),
+            },
         }
     }
 
