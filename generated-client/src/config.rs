@@ -470,7 +470,9 @@ fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d == "localhost" || d.ends_with(".localhost"),
+        // `localhost` itself resolves to loopback without asking DNS (RFC
+        // 6761); a subdomain of it is whatever a resolver answers.
+        Some(url::Host::Domain(d)) => d == "localhost",
         None => false,
     }
 }

@@ -19,15 +19,16 @@ use std::str::FromStr;
 /// assert_eq!(err.to_string(), "`/hold.mp3` is not an absolute URL (relative URL without a base)");
 /// # Ok::<(), signalwire_participants::UrlError>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(transparent)]
 pub struct HttpUrl(String);
 
-/// Why a text is not an [`HttpUrl`].
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why a text is not an [`HttpUrl`]. Its message shows the text with any
+/// password in it replaced by `[REDACTED]`.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UrlError {
     /// It does not parse as an absolute URL.
-    #[error("`{}` is not an absolute URL ({reason})", .value.escape_debug())]
+    #[error("`{}` is not an absolute URL ({reason})", redacted(value).escape_debug())]
     NotAbsolute {
         /// The text as given.
         value: String,
@@ -35,7 +36,7 @@ pub enum UrlError {
         reason: String,
     },
     /// It is an absolute URL of another scheme (`ftp:`, `file:`...).
-    #[error("`{}` is a {scheme} URL; use http or https", .value.escape_debug())]
+    #[error("`{}` is a {scheme} URL; use http or https", redacted(value).escape_debug())]
     NotHttp {
         /// The text as given.
         value: String,
@@ -82,7 +83,7 @@ impl FromStr for HttpUrl {
 /// assert!("wait.mp3".parse::<HttpUrlOrEmpty>().is_err());
 /// # Ok::<(), signalwire_participants::UrlError>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(transparent)]
 pub struct HttpUrlOrEmpty(String);
 
@@ -120,10 +121,57 @@ impl From<HttpUrl> for HttpUrlOrEmpty {
     }
 }
 
-/// Display, `TryFrom<&str>`/`TryFrom<String>`, `AsRef<str>`, and a
-/// `Deserialize` that checks (serde then names the field).
+/// `text` with the password of its user information (`user:password@`),
+/// if any, replaced by `[REDACTED]`: what `Debug` and errors show of a URL
+/// (a callback URL may carry Basic credentials for the app).
+/// Without a scheme (`user:pass@host/x`, a URL missing its `https://`),
+/// the text up to the first `/`, `?` or `#` is taken as the authority.
+fn redacted(text: &str) -> std::borrow::Cow<'_, str> {
+    let start = text.find("://").map_or(0, |i| i + 3);
+    let authority = &text[start..];
+    let authority = &authority[..authority.find(['/', '?', '#']).unwrap_or(authority.len())];
+    let Some(at) = authority.rfind('@') else {
+        return text.into();
+    };
+    match authority[..at].find(':') {
+        Some(colon) => format!(
+            "{}[REDACTED]{}",
+            &text[..start + colon + 1],
+            &text[start + at..]
+        )
+        .into(),
+        None => text.into(),
+    }
+}
+
+impl fmt::Debug for UrlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UrlError::NotAbsolute { value, reason } => f
+                .debug_struct("NotAbsolute")
+                .field("value", &redacted(value))
+                .field("reason", reason)
+                .finish(),
+            UrlError::NotHttp { value, scheme } => f
+                .debug_struct("NotHttp")
+                .field("value", &redacted(value))
+                .field("scheme", scheme)
+                .finish(),
+        }
+    }
+}
+
+/// Display, `Debug` (the password redacted), `TryFrom<&str>`/`TryFrom<String>`,
+/// `AsRef<str>`, and a `Deserialize` that checks (serde then names the field).
 macro_rules! text_impls {
     ($t:ty) => {
+        impl fmt::Debug for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_tuple(stringify!($t))
+                    .field(&redacted(&self.0))
+                    .finish()
+            }
+        }
         impl fmt::Display for $t {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(&self.0)
@@ -156,3 +204,42 @@ macro_rules! text_impls {
 }
 text_impls!(HttpUrl);
 text_impls!(HttpUrlOrEmpty);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A password in a URL never shows in `Debug` or an error; the URL
+    /// itself (what is sent) keeps it.
+    #[test]
+    fn passwords_are_redacted_from_debug_and_errors() {
+        let url: HttpUrl = "https://app:hunter2@example.com/cb?x=1".parse().unwrap();
+        assert_eq!(url.as_str(), "https://app:hunter2@example.com/cb?x=1");
+        assert_eq!(
+            format!("{url:?}"),
+            r#"HttpUrl("https://app:[REDACTED]@example.com/cb?x=1")"#
+        );
+        let or_empty = HttpUrlOrEmpty::from(url);
+        assert!(!format!("{or_empty:?}").contains("hunter2"));
+        for bad in [
+            "ftp://app:hunter2@example.com/x",
+            "https://app:hunter2@exa mple.com/x",
+        ] {
+            let err = bad.parse::<HttpUrl>().unwrap_err();
+            let shown = format!("{err} {err:?}");
+            assert!(!shown.contains("hunter2"), "{shown}");
+            assert!(shown.contains("app:[REDACTED]@"), "{shown}");
+        }
+        // No password, or an `@` outside the authority: shown as given.
+        assert_eq!(
+            redacted("https://app@example.com/a"),
+            "https://app@example.com/a"
+        );
+        assert_eq!(
+            redacted("https://example.com/a:b@c"),
+            "https://example.com/a:b@c"
+        );
+        assert_eq!(redacted("user:pw@host/x"), "user:[REDACTED]@host/x");
+        assert_eq!(redacted("/a:b@c"), "/a:b@c");
+    }
+}

@@ -134,6 +134,16 @@ fn base_urls_plain_http_only_on_loopback() {
             "http://example.com",
             "plain http is allowed only for loopback hosts (127.0.0.1, ::1, localhost); use https",
         ),
+        // A subdomain of localhost is a name for a resolver to answer: DNS
+        // may send it (and the credentials) anywhere.
+        (
+            "http://evil.localhost:8080",
+            "plain http is allowed only for loopback hosts (127.0.0.1, ::1, localhost); use https",
+        ),
+        (
+            "http://localhost.example.com",
+            "plain http is allowed only for loopback hosts (127.0.0.1, ::1, localhost); use https",
+        ),
         (
             "ftp://127.0.0.1",
             "the scheme must be https (or http on loopback), not ftp",
@@ -199,6 +209,31 @@ fn no_secret_in_debug_output() {
     ] {
         assert_eq!(format!("{secret:?}"), "Secret([REDACTED])");
     }
+}
+
+/// A callback URL with Basic credentials for the app: its password never
+/// shows in a create's `Debug`, nor in the error for a bad one.
+#[test]
+fn no_callback_password_in_debug_or_errors() {
+    let client = Client::twilio("AC0123456789abcdef0123456789abcdef", TOKEN).unwrap();
+    let participants = client
+        .participants("CF0123456789abcdef0123456789abcdef")
+        .unwrap();
+    let add = participants
+        .add("+15017122661", "+15558675310")
+        .status_callback("https://app:hunter2@example.com/calls", [])
+        .conference_status_callback("ftp://app:hunter2@example.com/conf", []);
+    let shown = format!("{add:?}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(
+        shown.contains("app:[REDACTED]@example.com/calls"),
+        "{shown}"
+    );
+    let err = signalwire_participants::types::UpdateParticipantRequest::announce(
+        "app:hunter2@example.com/x",
+    )
+    .unwrap_err();
+    assert!(!format!("{err} {err:?}").contains("hunter2"), "{err}");
 }
 
 /// A token read from the environment is a `String`: every constructor that
