@@ -12,6 +12,8 @@
 //! - `create`: dialing participants in (Twilio only) against the fake, and
 //!   the body sent against twilio-python's;
 //! - `events`: the fake's conference events, taken by an axum app;
+//! - `ending`: how a conference ends on the fake (`EndConferenceOnExit`,
+//!   the last one out);
 //! - `roster`: a roster folded from the fake's events, shuffled and
 //!   repeated, and its ordering rules;
 //! - `fanout`: whole-conference actions, on the fake and on a server that
@@ -22,6 +24,7 @@
 
 mod create;
 mod e2e;
+mod ending;
 mod events;
 mod fanout;
 mod fuzz_replay;
