@@ -73,7 +73,7 @@ use signalwire_participants::types::{
 use signalwire_participants::{ParticipantStatus, Rfc2822Date, types};
 use subtle::ConstantTimeEq;
 
-pub use events::{DEMO_SIGNING_KEY, SubscribeError};
+pub use events::{DEMO_SIGNING_KEY, Delivery, SubscribeError};
 use signalwire_participants::types::{
     ConferenceEndedReason, ConferenceEventName, ParticipantCallStatus, ParticipantLeftReason,
 };
@@ -276,11 +276,29 @@ impl Fake {
     /// Sends every event of the demo conference to `url` (an http URL on
     /// loopback): each state change, as a form POST signed with
     /// [`DEMO_SIGNING_KEY`] as SignalWire signs (`X-SignalWire-Signature`),
-    /// with a `SequenceNumber` that counts from 1 and an RFC 2822
-    /// `Timestamp`. Delivery happens in the background, in order, and never
-    /// delays or fails the API call behind it.
+    /// with an RFC 2822 `Timestamp`. Delivery happens in the background and
+    /// never delays or fails the API call behind it; by default in order,
+    /// once each, with a `SequenceNumber` that counts from 1
+    /// ([`Fake::event_delivery`] for production's ways).
     pub fn subscribe_demo(&self, url: &str) -> Result<(), SubscribeError> {
         self.events.subscribe(DEMO_CONFERENCE, url)
+    }
+
+    /// This fake, delivering its events as `delivery` says: for example
+    /// [`Delivery::production_like`]`(seed)`, unnumbered, shuffled and some
+    /// twice, so that a test of a roster meets what SignalWire may send.
+    /// Set it before the first event; clones made before keep theirs.
+    pub fn event_delivery(mut self, delivery: Delivery) -> Self {
+        self.events.delivery = delivery;
+        self
+    }
+
+    /// Waits until every event emitted so far has been delivered or given
+    /// up (a delivery waits at most 5 s for its receiver), copies and the
+    /// window a shuffling delivery holds included: for a test, before it
+    /// checks what its receiver took.
+    pub async fn events_delivered(&self) {
+        self.events.delivered().await;
     }
 
     /// Marks a participant as having left (status `completed`), for tests:
@@ -305,6 +323,8 @@ impl Fake {
         p.status = Some(ParticipantStatus::Completed);
         let gone = p.clone();
         self.left(account, conference, participants, &gone, Leaving::HungUp);
+        drop(accounts);
+        self.events.flush();
     }
 
     /// The router: one route per operation of the spec, under both
@@ -401,6 +421,8 @@ impl Fake {
                 format!("The fake does not implement {other}"),
             )),
         };
+        // The call's events leave together, now that it is done.
+        self.events.flush();
         outcome.unwrap_or_else(|refused| refused)
     }
 

@@ -12,6 +12,8 @@
 //! - `create`: dialing participants in (Twilio only) against the fake, and
 //!   the body sent against twilio-python's;
 //! - `events`: the fake's conference events, taken by an axum app;
+//! - `delivery`: the fake's production-like delivery of them (unnumbered,
+//!   shuffled, repeated), seeded;
 //! - `ending`: how a conference ends on the fake (`EndConferenceOnExit`,
 //!   the last one out);
 //! - `roster`: a roster folded from the fake's events, shuffled and
@@ -23,6 +25,7 @@
 //! - `limits`: the response size limit, against servers that send 64 MiB.
 
 mod create;
+mod delivery;
 mod e2e;
 mod ending;
 mod events;
