@@ -17,7 +17,8 @@
 //!
 //! What it adds is behaviour: HTTP Basic auth per account (401, code
 //! 20003), other accounts' resources are 404 (20404), coaching rules
-//! (16002), paging by `PageSize` and `Page`/`PageToken`, boolean filters
+//! (16002), paging by `PageSize` and `Page` (a `PageToken` is taken and
+//! not read: the README says how that differs), boolean filters
 //! on the participants' fields of the same name, a kick after which the
 //! participant is gone (404), `EndConferenceOnExit` (when such a
 //! participant leaves, everyone still in leaves and the conference ends,
@@ -33,6 +34,11 @@
 //! field or query parameter, a `Muted` other than true or false, or an empty
 //! `CallSidToCoach` is refused. schemathesis checks every answer against the
 //! spec.
+//!
+//! A subscribed conference's changes are sent as signed status callbacks
+//! ([`Fake::subscribe_demo`]): numbered, in order and once each by default,
+//! or unnumbered, shuffled and repeated as production may send them
+//! ([`Fake::event_delivery`], [`Delivery`]).
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
@@ -436,7 +442,8 @@ impl Fake {
     }
 
     /// One page of the conference's participants (those still in it), the
-    /// filters applied, with the paging URIs either provider gives.
+    /// filters applied, with the paging URIs either provider gives. `Page`
+    /// alone places it: the `PageToken` the URIs carry is not read back.
     fn list(&self, path: &Target, query: &Map<String, Value>) -> Result<Response, Refused> {
         let accounts = self.accounts();
         let conference = accounts
