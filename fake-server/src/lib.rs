@@ -17,9 +17,12 @@
 //!
 //! What it adds is behaviour: HTTP Basic auth per account (401, code
 //! 20003), other accounts' resources are 404 (20404), coaching rules
-//! (16002), paging by `PageSize` and `Page`/`PageToken`, boolean filters
+//! (16002), paging by `PageSize` and `Page` (a `PageToken` is taken and
+//! not read: the README says how that differs), boolean filters
 //! on the participants' fields of the same name, a kick after which the
-//! participant is gone (404), a create that connects at once (201 `queued`,
+//! participant is gone (404), `EndConferenceOnExit` (when such a
+//! participant leaves, everyone still in leaves and the conference ends,
+//! as after the last one is kicked), a create that connects at once (201 `queued`,
 //! then `connected`; a `To` of [`FAILING_TO`] fails instead), a label unique
 //! in its conference (16025), and answers that look like SignalWire's under
 //! `/api/laml` and like Twilio's without it (page URIs under the same
@@ -31,6 +34,11 @@
 //! field or query parameter, a `Muted` other than true or false, or an empty
 //! `CallSidToCoach` is refused. schemathesis checks every answer against the
 //! spec.
+//!
+//! A subscribed conference's changes are sent as signed status callbacks
+//! ([`Fake::subscribe_demo`]): numbered, in order and once each by default,
+//! or unnumbered, shuffled and repeated as production may send them
+//! ([`Fake::event_delivery`], [`Delivery`]).
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
@@ -71,7 +79,7 @@ use signalwire_participants::types::{
 use signalwire_participants::{ParticipantStatus, Rfc2822Date, types};
 use subtle::ConstantTimeEq;
 
-pub use events::{DEMO_SIGNING_KEY, SubscribeError};
+pub use events::{DEMO_SIGNING_KEY, Delivery, SubscribeError};
 use signalwire_participants::types::{
     ConferenceEndedReason, ConferenceEventName, ParticipantCallStatus, ParticipantLeftReason,
 };
@@ -90,7 +98,8 @@ pub const DEMO_CREATED: &str = "Mon, 24 Sept 2018 21:00:00 +0000";
 /// The `To` whose dial fails (a constant of the fake's, in the range of
 /// Twilio's test numbers): the create answers 201 `queued`, then the
 /// participant leaves, `failed`, with a `participant-leave` of reason
-/// `participant_add_failed`, and is never listed.
+/// `participant_add_failed`, and is never listed (with
+/// `EndConferenceOnExit`, the conference ends: a failed dial is a leaving).
 pub const FAILING_TO: &str = "+15005550001";
 
 /// The error codes of a create without a required field, as Twilio's error
@@ -273,23 +282,55 @@ impl Fake {
     /// Sends every event of the demo conference to `url` (an http URL on
     /// loopback): each state change, as a form POST signed with
     /// [`DEMO_SIGNING_KEY`] as SignalWire signs (`X-SignalWire-Signature`),
-    /// with a `SequenceNumber` that counts from 1 and an RFC 2822
-    /// `Timestamp`. Delivery happens in the background, in order, and never
-    /// delays or fails the API call behind it.
+    /// with an RFC 2822 `Timestamp`. Delivery happens in the background and
+    /// never delays or fails the API call behind it; by default in order,
+    /// once each, with a `SequenceNumber` that counts from 1
+    /// ([`Fake::event_delivery`] for production's ways).
     pub fn subscribe_demo(&self, url: &str) -> Result<(), SubscribeError> {
         self.events.subscribe(DEMO_CONFERENCE, url)
     }
 
-    /// Marks a participant as having left (status `completed`), for tests.
+    /// This fake, delivering its events as `delivery` says: for example
+    /// [`Delivery::production_like`]`(seed)`, unnumbered, shuffled and some
+    /// twice, so that a test of a roster meets what SignalWire may send.
+    /// Set it before the first event; clones made before keep theirs.
+    pub fn event_delivery(mut self, delivery: Delivery) -> Self {
+        self.events.delivery = delivery;
+        self
+    }
+
+    /// Waits until every event emitted so far has been delivered or given
+    /// up (a delivery waits at most 5 s for its receiver), copies and the
+    /// window a shuffling delivery holds included: for a test, before it
+    /// checks what its receiver took.
+    pub async fn events_delivered(&self) {
+        self.events.delivered().await;
+    }
+
+    /// Marks a participant as having left (status `completed`), for tests:
+    /// it hangs up. A subscribed conference gets its `participant-leave`
+    /// (`participant_hung_up`), and the conference ends if it had
+    /// `EndConferenceOnExit` or was the last one in, as after a kick. A
+    /// participant that is not in the conference is left as it is.
     pub fn complete(&self, account: &str, conference: &str, call: &str) {
         let mut accounts = self.accounts();
-        let conference = accounts
+        let participants = accounts
             .get_mut(account)
             .and_then(|a| a.conferences.get_mut(conference));
-        let found = conference.and_then(|c| c.iter_mut().find(|p| is(p, call)));
-        if let Some(p) = found {
-            p.status = Some(ParticipantStatus::Completed);
-        }
+        let Some(participants) = participants else {
+            return;
+        };
+        let found = participants
+            .iter_mut()
+            .find(|p| is(p, call) && in_conference(p));
+        let Some(p) = found else {
+            return;
+        };
+        p.status = Some(ParticipantStatus::Completed);
+        let gone = p.clone();
+        self.left(account, conference, participants, &gone, Leaving::HungUp);
+        drop(accounts);
+        self.events.flush();
     }
 
     /// The router: one route per operation of the spec, under both
@@ -386,6 +427,8 @@ impl Fake {
                 format!("The fake does not implement {other}"),
             )),
         };
+        // The call's events leave together, now that it is done.
+        self.events.flush();
         outcome.unwrap_or_else(|refused| refused)
     }
 
@@ -399,7 +442,8 @@ impl Fake {
     }
 
     /// One page of the conference's participants (those still in it), the
-    /// filters applied, with the paging URIs either provider gives.
+    /// filters applied, with the paging URIs either provider gives. `Page`
+    /// alone places it: the `PageToken` the URIs carry is not read back.
     fn list(&self, path: &Target, query: &Map<String, Value>) -> Result<Response, Refused> {
         let accounts = self.accounts();
         let conference = accounts
@@ -477,6 +521,7 @@ impl Fake {
     }
 
     /// Removes the participant: retrieve, update and kick then answer 404.
+    /// Its leaving may end the conference ([`Fake::left`]).
     fn kick(&self, path: &Target) -> Result<Response, Refused> {
         let mut accounts = self.accounts();
         let conference = accounts
@@ -488,33 +533,68 @@ impl Fake {
             .position(|p| is(p, path.call()))
             .ok_or_else(|| not_found(path))?;
         let gone = conference.remove(index);
-        let (account, id) = (&path.account, &path.conference);
+        // One that had already left (`complete`) does not leave twice.
+        if in_conference(&gone) {
+            let (account, id) = (&path.account, &path.conference);
+            self.left(account, id, conference, &gone, Leaving::Kicked);
+        }
+        Ok(StatusCode::NO_CONTENT.into_response())
+    }
+
+    /// What follows when `gone` leaves `conference` (it is no longer in it:
+    /// taken out, marked `completed`, or never let in): its
+    /// `participant-leave`; then, if others are still in and it had
+    /// `EndConferenceOnExit`, the conference ends: each of them leaves
+    /// (`moderator_ended_conference`) and is taken out, as a kick takes
+    /// one out, and a `conference-end` names `gone`. When it was the last
+    /// one in, the conference ends too (unless its dial failed: then it
+    /// never was in).
+    fn left(
+        &self,
+        account: &str,
+        id: &str,
+        conference: &mut Vec<Participant>,
+        gone: &Participant,
+        how: Leaving,
+    ) {
+        let (status, reason) = how.leave();
         self.events.emit(
             account,
             id,
             ConferenceEventName::ParticipantLeave,
-            &gone,
+            gone,
             |e| {
-                e.participant_call_status(Some(ParticipantCallStatus::Completed))
-                    .reason_participant_left(Some(ParticipantLeftReason::ParticipantUpdatedViaApi))
+                e.participant_call_status(Some(status))
+                    .reason_participant_left(Some(reason))
             },
         );
-        let left = conference
-            .iter()
-            .any(|p| p.status != Some(ParticipantStatus::Completed));
-        if !left {
-            self.events.emit(
-                account,
-                id,
-                ConferenceEventName::ConferenceEnd,
-                &gone,
-                |e| {
-                    e.reason_conference_ended(Some(ConferenceEndedReason::LastParticipantKicked))
-                        .reason(Some("The last participant was kicked".to_string()))
-                },
-            );
+        let others = conference.iter().any(in_conference);
+        let end_on_exit = gone.end_conference_on_exit == Some(true);
+        let (ended, why) = match (others, end_on_exit, how) {
+            (true, true, _) => how.ends_by_end_on_exit(),
+            (false, _, Leaving::Kicked | Leaving::HungUp) => how.ends_as_last(),
+            _ => return,
+        };
+        let (stay, out): (Vec<_>, Vec<_>) = std::mem::take(conference)
+            .into_iter()
+            .partition(|p| !in_conference(p));
+        *conference = stay;
+        for p in &out {
+            // Their calls go on past the conference (to the next verb):
+            // only the conference ended.
+            self.events
+                .emit(account, id, ConferenceEventName::ParticipantLeave, p, |e| {
+                    e.participant_call_status(Some(ParticipantCallStatus::InProgress))
+                        .reason_participant_left(Some(
+                            ParticipantLeftReason::ModeratorEndedConference,
+                        ))
+                });
         }
-        Ok(StatusCode::NO_CONTENT.into_response())
+        self.events
+            .emit(account, id, ConferenceEventName::ConferenceEnd, gone, |e| {
+                e.reason_conference_ended(Some(ended))
+                    .reason(Some(why.to_string()))
+            });
     }
 
     fn retrieve(&self, path: &Target) -> Result<Response, Refused> {
@@ -574,8 +654,9 @@ impl Fake {
     /// answers, and every later read shows it `connected`; a subscribed
     /// conference gets its `participant-join`. A `To` of [`FAILING_TO`]
     /// fails instead: 201 `queued`, then it leaves (`participant-leave`,
-    /// `participant_add_failed`) and is never listed. `ConferenceStatusCallback`
-    /// is checked, not used: events go where [`Fake::subscribe_demo`] says.
+    /// `participant_add_failed`; with `EndConferenceOnExit`, the conference
+    /// ends) and is never listed. `ConferenceStatusCallback` is checked,
+    /// not used: events go where [`Fake::subscribe_demo`] says.
     fn create(
         &self,
         path: &Target,
@@ -624,16 +705,7 @@ impl Fake {
         }
         let (account, id) = (&path.account, &path.conference);
         if create.to.as_str() == FAILING_TO {
-            self.events.emit(
-                account,
-                id,
-                ConferenceEventName::ParticipantLeave,
-                &p,
-                |e| {
-                    e.participant_call_status(Some(ParticipantCallStatus::Failed))
-                        .reason_participant_left(Some(ParticipantLeftReason::ParticipantAddFailed))
-                },
-            );
+            self.left(account, id, conference, &p, Leaving::DialFailed);
         } else {
             let join = ConferenceEventName::ParticipantJoin;
             self.events.emit(account, id, join, &p, |e| e);
@@ -739,6 +811,73 @@ fn participant_field(name: &str) -> Option<&'static str> {
 
 fn is(p: &Participant, call_or_label: &str) -> bool {
     p.call_sid.as_deref() == Some(call_or_label) || p.label.as_deref() == Some(call_or_label)
+}
+
+/// Whether the participant is still in its conference (not `completed`).
+fn in_conference(p: &Participant) -> bool {
+    p.status != Some(ParticipantStatus::Completed)
+}
+
+/// How a participant leaves, which its `participant-leave` says and, when
+/// its leaving ends the conference, the `conference-end` too (the reasons
+/// are the spec's, Twilio's words).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Leaving {
+    /// Kicked through the API.
+    Kicked,
+    /// Hung up ([`Fake::complete`]).
+    HungUp,
+    /// A create whose dial failed ([`FAILING_TO`]).
+    DialFailed,
+}
+
+impl Leaving {
+    /// The leaving participant's call status and reason.
+    fn leave(self) -> (ParticipantCallStatus, ParticipantLeftReason) {
+        match self {
+            Leaving::Kicked => (
+                ParticipantCallStatus::Completed,
+                ParticipantLeftReason::ParticipantUpdatedViaApi,
+            ),
+            Leaving::HungUp => (
+                ParticipantCallStatus::Completed,
+                ParticipantLeftReason::ParticipantHungUp,
+            ),
+            Leaving::DialFailed => (
+                ParticipantCallStatus::Failed,
+                ParticipantLeftReason::ParticipantAddFailed,
+            ),
+        }
+    }
+
+    /// Why the conference ended when this leaving, of a participant with
+    /// `EndConferenceOnExit`, ended it with others still in.
+    fn ends_by_end_on_exit(self) -> (ConferenceEndedReason, &'static str) {
+        match self {
+            Leaving::Kicked => (
+                ConferenceEndedReason::ParticipantWithEndConferenceOnExitKicked,
+                "A participant with EndConferenceOnExit was kicked",
+            ),
+            Leaving::HungUp | Leaving::DialFailed => (
+                ConferenceEndedReason::ParticipantWithEndConferenceOnExitLeft,
+                "A participant with EndConferenceOnExit left",
+            ),
+        }
+    }
+
+    /// Why the conference ended when this leaving was the last one's.
+    fn ends_as_last(self) -> (ConferenceEndedReason, &'static str) {
+        match self {
+            Leaving::Kicked => (
+                ConferenceEndedReason::LastParticipantKicked,
+                "The last participant was kicked",
+            ),
+            Leaving::HungUp | Leaving::DialFailed => (
+                ConferenceEndedReason::LastParticipantLeft,
+                "The last participant left",
+            ),
+        }
+    }
 }
 
 /// A refused request: the error answer, ready to send. Large for a `Result`

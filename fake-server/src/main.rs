@@ -3,42 +3,99 @@
 //! the demo participants' `call_sids`, so any tool can drive it.
 //!
 //! Usage: `signalwire-participants-fake [--addr 127.0.0.1:PORT]
-//! [--status-callback URL] [--participants N]`; with a status callback (an
-//! http URL on loopback), the demo conference's events are POSTed there,
-//! signed with the demo line's `signing_key`; with `--participants`, the
-//! demo conference has N participants (`Fake::with_participants`)
-//! (`cargo xtask serve` runs this).
+//! [--status-callback URL] [--participants N] [--events in-order|production-like]
+//! [--seed N] [--numbered true|false]`; with a status callback (an http URL
+//! on loopback), the demo conference's events are POSTed there, signed with
+//! the demo line's `signing_key`: by default numbered, in order, once each;
+//! with `--events production-like`, as SignalWire may send them (unnumbered,
+//! shuffled, some twice: `Delivery::production_like`), drawn from `--seed`
+//! (default 0); `--numbered` sets or drops `SequenceNumber` either way. With
+//! `--participants`, the demo conference has N participants
+//! (`Fake::with_participants`). `cargo xtask serve` runs this.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    let usage = "usage: signalwire-participants-fake [--addr 127.0.0.1:PORT] [--status-callback URL] [--participants N]";
-    let (mut addr, mut callback, mut participants) = ("127.0.0.1:8080".to_string(), None, None);
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        match (flag.as_str(), args.next()) {
-            ("--addr", Some(value)) => addr = value,
-            ("--status-callback", Some(value)) => callback = Some(value),
-            ("--participants", Some(value)) if value.parse::<usize>().is_ok() => {
-                participants = value.parse().ok();
-            }
-            _ => {
-                eprintln!("{usage}");
-                return ExitCode::from(2);
+use signalwire_participants_fake::{Delivery, Fake};
+
+const USAGE: &str = "usage: signalwire-participants-fake [--addr 127.0.0.1:PORT] [--status-callback URL] [--participants N] [--events in-order|production-like] [--seed N] [--numbered true|false]";
+
+/// What the flags ask for.
+struct Options {
+    addr: String,
+    callback: Option<String>,
+    participants: Option<usize>,
+    production_like: bool,
+    seed: u64,
+    numbered: Option<bool>,
+}
+
+impl Options {
+    /// The flags, each with its value; `None` for anything else.
+    fn parse(mut args: impl Iterator<Item = String>) -> Option<Options> {
+        let mut options = Options {
+            addr: "127.0.0.1:8080".into(),
+            callback: None,
+            participants: None,
+            production_like: false,
+            seed: 0,
+            numbered: None,
+        };
+        while let Some(flag) = args.next() {
+            let value = args.next()?;
+            match flag.as_str() {
+                "--addr" => options.addr = value,
+                "--status-callback" => options.callback = Some(value),
+                "--participants" => options.participants = Some(value.parse().ok()?),
+                "--events" => {
+                    options.production_like = match value.as_str() {
+                        "in-order" => false,
+                        "production-like" => true,
+                        _ => return None,
+                    }
+                }
+                "--seed" => options.seed = value.parse().ok()?,
+                "--numbered" => options.numbered = Some(value.parse().ok()?),
+                _ => return None,
             }
         }
+        Some(options)
     }
-    let fake = match participants {
-        Some(n) => signalwire_participants_fake::Fake::with_participants(n),
-        None => signalwire_participants_fake::Fake::demo(),
+
+    /// How the events are delivered.
+    fn delivery(&self) -> Delivery {
+        let delivery = match self.production_like {
+            true => Delivery::production_like(self.seed),
+            false => Delivery::in_order(),
+        };
+        match self.numbered {
+            Some(numbered) => delivery.numbered(numbered),
+            None => delivery,
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let Some(options) = Options::parse(std::env::args().skip(1)) else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
     };
-    if let Some(Err(e)) = callback.as_deref().map(|url| fake.subscribe_demo(url)) {
+    let fake = match options.participants {
+        Some(n) => Fake::with_participants(n),
+        None => Fake::demo(),
+    };
+    let fake = fake.event_delivery(options.delivery());
+    if let Some(Err(e)) = options
+        .callback
+        .as_deref()
+        .map(|url| fake.subscribe_demo(url))
+    {
         eprintln!("{e}");
         return ExitCode::from(2);
     }
-    let server = match signalwire_participants_fake::start_with(&addr, fake).await {
+    let addr = &options.addr;
+    let server = match signalwire_participants_fake::start_with(addr, fake).await {
         Ok(server) => server,
         Err(e) => {
             eprintln!("cannot start the fake on {addr}: {e}");

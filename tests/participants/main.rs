@@ -12,6 +12,10 @@
 //! - `create`: dialing participants in (Twilio only) against the fake, and
 //!   the body sent against twilio-python's;
 //! - `events`: the fake's conference events, taken by an axum app;
+//! - `delivery`: the fake's production-like delivery of them (unnumbered,
+//!   shuffled, repeated), seeded;
+//! - `ending`: how a conference ends on the fake (`EndConferenceOnExit`,
+//!   the last one out);
 //! - `roster`: a roster folded from the fake's events, shuffled and
 //!   repeated; a listing a leave overtakes, through a proxy that holds its
 //!   answer back; and its ordering rules;
@@ -22,7 +26,9 @@
 //! - `limits`: the response size limit, against servers that send 64 MiB.
 
 mod create;
+mod delivery;
 mod e2e;
+mod ending;
 mod events;
 mod fanout;
 mod fuzz_replay;

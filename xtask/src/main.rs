@@ -42,11 +42,14 @@ Tasks:
                    either, built with every feature of every crate (as the test command builds),
                    compiled by clippy with warnings as errors in place of cargo check, and
                    with cargo's --locked
-  serve [--addr 127.0.0.1:PORT] [--status-callback URL]
+  serve [--addr 127.0.0.1:PORT] [--status-callback URL] [--participants N]
+        [--events in-order|production-like] [--seed N] [--numbered true|false]
                    run the fake SignalWire server in the foreground; its first stdout line is
                    a JSON object with base_url, account_sid, auth_token, conference_sid, call_sids
                    and signing_key; with --status-callback (an http URL on loopback), the demo
-                   conference's events are POSTed there, signed with signing_key
+                   conference's events are POSTed there, signed with signing_key: numbered, in
+                   order and once each, or with --events production-like unnumbered, shuffled
+                   and some twice, drawn from --seed (fake-server/README.md has every flag)
   fuzz-seeds       write each fuzz target's starting inputs to fuzz/seeds/ (from the spec, its
                    examples and fixtures, the reference pages, the request snapshots)
   help             this text
@@ -408,7 +411,8 @@ fn serve(flags: &[&str]) -> bool {
         "signalwire-participants-fake",
         "--",
     ]);
-    // The fake's own flags (`--addr`, `--status-callback`); it checks them.
+    // The fake's own flags (`--addr`, `--status-callback`, `--events`...);
+    // it checks them.
     command.args(flags);
     #[cfg(unix)]
     {
