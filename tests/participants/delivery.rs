@@ -62,7 +62,10 @@ async fn end_of_conference(delivery: Delivery) -> (Vec<Taken>, Vec<Named>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let origin = format!("http://{}", listener.local_addr().unwrap());
     let (sender, mut taken) = mpsc::unbounded_channel();
-    let receiver = Receiver::new(Verifier::signalwire(DEMO_SIGNING_KEY), origin.clone());
+    let receiver = Receiver::new(
+        Verifier::signalwire(DEMO_SIGNING_KEY).unwrap(),
+        origin.clone(),
+    );
     let app = Router::new()
         .route("/events", post(take))
         .with_state((receiver, sender));
