@@ -131,9 +131,8 @@ pub fn receive(
 fn refused(url: &str, error: &ReceiveError) {
     #[cfg(feature = "tracing")]
     {
-        let path = url.split(['?', '#']).next().unwrap_or_default();
-        let path = path.rsplit_once('@').map_or(path, |(_, host)| host);
-        tracing::warn!(check = %error, http.status = error.status(), at = path, "refused a callback");
+        let url = crate::webhook::shown(url);
+        tracing::warn!(check = %error, http.status = error.status(), url = %url, "refused a callback");
     }
     #[cfg(not(feature = "tracing"))]
     let _ = (url, error);

@@ -620,13 +620,26 @@ fn one<'h>(
         .map_err(|_| VerifyError::BadSignature)
 }
 
+/// `url` without its user information, query or fragment: what a log may
+/// show of the URL a callback was checked against.
+#[cfg(feature = "tracing")]
+pub(crate) fn shown(url: &str) -> String {
+    let url = &url[..url.find(['?', '#']).unwrap_or(url.len())];
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let authority_end = url[start..].find('/').map_or(url.len(), |i| start + i);
+    match url[start..authority_end].rfind('@') {
+        Some(at) => format!("{}{}", &url[..start], &url[start + at + 1..]),
+        None => url.to_string(),
+    }
+}
+
 /// Logs a refused callback (with the `tracing` feature): which check
 /// failed, and where the callback was checked against, without the URL's
 /// user information or query (either may hold a secret).
 fn refused(url: &str, error: &VerifyError) {
     #[cfg(feature = "tracing")]
     {
-        let at = Target::parse(url).map_or_else(|_| String::new(), |t| t.shown());
+        let at = shown(url);
         tracing::warn!(
             check = %error,
             http.status = error.status(),
@@ -675,10 +688,6 @@ fn decode_hex<const N: usize>(signature: &str) -> Option<[u8; N]> {
 /// The URL to verify against, as given, with where its port is or would go.
 struct Target<'a> {
     raw: &'a str,
-    /// Where the authority starts (after `://`).
-    authority_start: usize,
-    /// Where the host starts (after any user information).
-    host_start: usize,
     /// Where the host ends: where a port starts, or would be added.
     host_end: usize,
     /// Where the port ends (`host_end` when there is none).
@@ -766,8 +775,6 @@ impl<'a> Target<'a> {
         }
         Ok(Target {
             raw,
-            authority_start,
-            host_start,
             host_end,
             port_end: authority_end,
             port,
@@ -787,15 +794,6 @@ impl<'a> Target<'a> {
             Some(_) => None,
         };
         std::iter::once([self.raw, "", ""]).chain(other)
-    }
-
-    /// The URL without its user information, query or fragment, to show
-    /// in a log.
-    #[cfg(feature = "tracing")]
-    fn shown(&self) -> String {
-        let rest = &self.raw[self.host_start..];
-        let rest = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
-        format!("{}{rest}", &self.raw[..self.authority_start])
     }
 
     /// The body's SHA-256 against the URL's `bodySHA256`, if it has one.
