@@ -72,7 +72,7 @@ use headers::{Authorization, ContentType, HeaderMapExt};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use signalwire_participants::form::{self, Field, FormError, Unknown};
-use signalwire_participants::spec_facts::{self, PARAMETERS, SCHEMA_FIELDS};
+use signalwire_participants::spec_facts::{Operation, PARAMETERS, SCHEMA_FIELDS};
 use signalwire_participants::types::{
     CreateParticipantRequest, Participant, ParticipantPage, UpdateParticipantRequest,
 };
@@ -340,7 +340,8 @@ impl Fake {
     /// and `Allow`.
     pub fn router(&self) -> Router {
         let mut paths: BTreeMap<(&str, &str), MethodRouter> = BTreeMap::new();
-        for &(operation, method, path) in spec_facts::OPERATIONS {
+        for operation in Operation::ALL {
+            let (method, path) = (operation.method(), operation.path());
             let fake = self.clone();
             // A trailing `{Param}.json`: axum's routes cannot split a
             // segment, so the parameter takes it and the handler drops it.
@@ -354,11 +355,10 @@ impl Fake {
                     .expect("the spec's methods are HTTP methods"),
             )
             .expect("the spec's methods are ones axum routes");
-            let servers = spec_facts::OPERATION_SERVERS.iter();
-            let own = servers.clone().find(|(id, _)| *id == operation);
+            let own = operation.servers();
             for prefix in ["", LAML] {
                 // Twilio's servers have no path; SignalWire's have `/api/laml`.
-                if own.is_none_or(|(_, urls)| urls.iter().any(|u| u.contains(prefix))) {
+                if own.is_empty() || own.iter().any(|u| u.contains(prefix)) {
                     let routes = paths.remove(&(prefix, path)).unwrap_or_default();
                     let routes = routes.on(filter, handler.clone());
                     paths.insert((prefix, path), routes);
@@ -387,7 +387,7 @@ impl Fake {
 
     fn handle(
         &self,
-        operation: &str,
+        operation: Operation,
         params: &RawPathParams,
         uri: &Uri,
         headers: &HeaderMap,
@@ -410,22 +410,17 @@ impl Fake {
         }
         let query = uri.query().unwrap_or_default().as_bytes();
         let outcome = match operation {
-            "retrieve_participant" => self.retrieve(&path),
-            "update_participant" => {
+            Operation::RetrieveParticipant => self.retrieve(&path),
+            Operation::UpdateParticipant => {
                 form(headers, body).and_then(|update| self.update(&path, update))
             }
-            "create_participant" => {
+            Operation::CreateParticipant => {
                 form(headers, body).and_then(|create| self.create(&path, &create))
             }
-            "kick_participant" => self.kick(&path),
-            "list_participants" => form::read(query, |name| query_field(operation, name))
+            Operation::KickParticipant => self.kick(&path),
+            Operation::ListParticipants => form::read(query, |name| query_field(operation, name))
                 .map_err(|e| refusal(10000, e))
                 .and_then(|q| self.list(&path, &q)),
-            other => Err(error(
-                StatusCode::NOT_IMPLEMENTED,
-                10000,
-                format!("The fake does not implement {other}"),
-            )),
         };
         // The call's events leave together, now that it is done.
         self.events.flush();
@@ -885,7 +880,7 @@ impl Leaving {
 type Refused = Response;
 
 /// What the spec says a query parameter of `operation` holds.
-fn query_field(operation: &str, name: &str) -> Option<Field> {
+fn query_field(operation: Operation, name: &str) -> Option<Field> {
     let mut parameters = PARAMETERS.iter();
     let p =
         parameters.find(|p| p.operation == operation && p.location == "query" && p.name == name)?;

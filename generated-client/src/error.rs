@@ -50,17 +50,6 @@ pub(crate) const RETRYABLE_MARKER: &str = "x-signalwire-participants-retryable";
 /// to repeat that may have been applied (a 5xx), which was not retried.
 pub(crate) const MAYBE_APPLIED_MARKER: &str = "x-signalwire-participants-maybe-applied";
 
-/// The operations that must not be repeated after a try that may have been
-/// applied: a create places a call each time (D32). Reads, an update (it
-/// sets values) and a kick (a 404 after a 5xx is its success) are safe to
-/// repeat. A test makes every new POST decide.
-const NOT_IDEMPOTENT: &[&str] = &["create_participant"];
-
-/// Whether the operation is safe to repeat (see [`NOT_IDEMPOTENT`]).
-pub(crate) fn idempotent(operation_id: &str) -> bool {
-    !NOT_IDEMPOTENT.contains(&operation_id)
-}
-
 /// How much of a non-JSON body an error keeps.
 const BODY_PREVIEW: usize = 512;
 
@@ -137,7 +126,7 @@ pub enum Error {
     )]
     MaybeApplied {
         /// The operation (`create_participant`, `update_participant`).
-        operation: &'static str,
+        operation: spec_facts::Operation,
         /// What happened to the exchange.
         reason: String,
     },
@@ -388,9 +377,14 @@ impl From<progenitor_client::Error<types::Error>> for Error {
                 }
             }
             E::UnexpectedResponse(r) if r.extensions().get::<MaybeApplied>().is_some() => {
-                let lost = r.extensions().get::<MaybeApplied>().cloned();
-                let MaybeApplied { operation, reason } = lost.unwrap_or_default();
-                Error::MaybeApplied { operation, reason }
+                match r.extensions().get::<MaybeApplied>().cloned() {
+                    Some(MaybeApplied { operation, reason }) => {
+                        Error::MaybeApplied { operation, reason }
+                    }
+                    None => Error::UnexpectedStatus {
+                        status: r.status().as_u16(),
+                    },
+                }
             }
             E::UnexpectedResponse(r) if r.extensions().get::<TooLarge>().is_some() => {
                 let too_large = r.extensions().get::<TooLarge>().cloned();
@@ -414,7 +408,6 @@ impl From<progenitor_client::Error<types::Error>> for Error {
 
 #[cfg(test)]
 mod tests {
-    use super::{NOT_IDEMPOTENT, idempotent};
     use crate::retry::Failure;
 
     /// The README's retry table, row by row, is the policy: for every
@@ -465,29 +458,6 @@ mod tests {
             if !listed.contains(&f) {
                 assert_eq!((f.retryable(true), f.retryable(false)), other, "{status}");
             }
-        }
-    }
-
-    /// A POST may create: each one the spec adds must be decided here
-    /// (listed in `NOT_IDEMPOTENT`, or known to be safe to repeat).
-    #[test]
-    fn every_operation_is_decided_safe_to_repeat_or_not() {
-        for (id, method, _) in crate::spec_facts::OPERATIONS {
-            let decided =
-                NOT_IDEMPOTENT.contains(id) || *method != "POST" || *id == "update_participant";
-            assert!(
-                decided,
-                "decide whether {id} is safe to repeat (NOT_IDEMPOTENT)"
-            );
-            assert_eq!(idempotent(id), !NOT_IDEMPOTENT.contains(id));
-        }
-        for id in NOT_IDEMPOTENT {
-            assert!(
-                crate::spec_facts::OPERATIONS
-                    .iter()
-                    .any(|(op, ..)| op == id),
-                "{id}"
-            );
         }
     }
 }

@@ -348,7 +348,8 @@ where
 /// The largest page the spec allows a listing (PageSize's maximum).
 fn largest_page() -> Option<u64> {
     let mut parameters = spec_facts::PARAMETERS.iter();
-    let size = parameters.find(|p| p.operation == "list_participants" && p.name == "PageSize")?;
+    let list = spec_facts::Operation::ListParticipants;
+    let size = parameters.find(|p| p.operation == list && p.name == "PageSize")?;
     size.maximum.and_then(|n| u64::try_from(n).ok())
 }
 

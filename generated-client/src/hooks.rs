@@ -36,10 +36,9 @@ use progenitor_client::{ClientHooks, Error, OperationInfo};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 
-use crate::error::{
-    MAYBE_APPLIED_MARKER, PLAIN_TEXT_MARKER, RETRYABLE_MARKER, idempotent, preview,
-};
+use crate::error::{MAYBE_APPLIED_MARKER, PLAIN_TEXT_MARKER, RETRYABLE_MARKER, preview};
 use crate::retry::{Failure, Scope, Tries, pauses_everyone, retry_after};
+use crate::spec_facts::Operation;
 use crate::{Client, ClientState, Retries, types};
 
 impl ClientHooks<ClientState> for Client {
@@ -50,9 +49,11 @@ impl ClientHooks<ClientState> for Client {
     ) -> Result<(), Error<E>> {
         request.headers_mut().remove(API_VERSION);
         let form = HeaderValue::from_static("application/x-www-form-urlencoded");
-        if request.headers().get(CONTENT_TYPE) == Some(&form) {
+        let operation = Operation::from_id(info.operation_id);
+        let is_form = request.headers().get(CONTENT_TYPE) == Some(&form);
+        if let Some(operation) = operation.filter(|_| is_form) {
             let body = request.body().and_then(reqwest::Body::as_bytes);
-            if let Some(body) = body.map(|body| encode_form(info.operation_id, body)) {
+            if let Some(body) = body.map(|body| encode_form(operation, body)) {
                 *request.body_mut() = Some(body.into());
             }
         }
@@ -70,27 +71,30 @@ impl ClientHooks<ClientState> for Client {
         if let Some(refusal) = body.and_then(check_form) {
             return Ok(reqwest::Response::from(refused(refusal)));
         }
+        // The generated code and the facts come from one spec in one build:
+        // an id the facts do not know is refused rather than sent unchecked.
+        let Some(operation) = Operation::from_id(info.operation_id) else {
+            return Ok(reqwest::Response::from(refused(Refusal {
+                parameter: "operation",
+                reason: "it is not an operation of the spec".to_string(),
+            })));
+        };
         #[cfg(feature = "tracing")]
         {
             use tracing::Instrument as _;
-            let mut ops = crate::spec_facts::OPERATIONS.iter();
-            let (_, method, route) = ops
-                .find(|(id, ..)| *id == info.operation_id)
-                .copied()
-                .unwrap_or_default();
             let span = tracing::info_span!(
                 "signalwire_participants",
-                operation = info.operation_id,
-                http.method = method,
-                http.route = route,
+                operation = operation.id(),
+                http.method = operation.method(),
+                http.route = operation.path(),
                 http.status = tracing::field::Empty,
                 attempts = tracing::field::Empty,
                 error_code = tracing::field::Empty,
             );
-            return self.call(request, info).instrument(span).await;
+            return self.call(request, operation).instrument(span).await;
         }
         #[cfg(not(feature = "tracing"))]
-        self.call(request, info).await
+        self.call(request, operation).await
     }
 }
 
@@ -103,11 +107,12 @@ impl Client {
     async fn call(
         &self,
         request: reqwest::Request,
-        info: &OperationInfo,
+        operation: Operation,
     ) -> reqwest::Result<reqwest::Response> {
         let method = request.method().clone();
         let body = request.body().and_then(reqwest::Body::as_bytes);
-        let idempotent = idempotent(info.operation_id) && !body.is_some_and(announces);
+        let idempotent =
+            operation.safe_to_repeat() && !body.is_some_and(|b| sets_unsafe_field(operation, b));
         let scope = Scope::current();
         let policy = scope.as_ref().map(|s| s.policy).or(self.inner.retries);
         // Whether an earlier try may have been applied (`Failure::maybe_applied`).
@@ -134,7 +139,6 @@ impl Client {
                     .map(ToString::to_string)
                     .collect::<Vec<_>>()
                     .join(": ");
-                let operation = info.operation_id;
                 return Ok(reqwest::Response::from(refused(MaybeApplied {
                     operation,
                     reason,
@@ -152,7 +156,7 @@ impl Client {
             answer.extensions_mut().insert(RedirectedRequest(method));
         } else if maybe_applied
             && status == StatusCode::NOT_FOUND
-            && info.operation_id == "kick_participant"
+            && operation == Operation::KickParticipant
         {
             // A kick retried after a try that may have been applied, which
             // finds the participant gone: that try removed it, which is
@@ -320,9 +324,9 @@ pub(crate) struct TooLarge {
 
 /// An operation not safe to repeat, sent, with no whole answer: its id and
 /// what happened. Carried like a [`Refusal`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(crate) struct MaybeApplied {
-    pub(crate) operation: &'static str,
+    pub(crate) operation: Operation,
     pub(crate) reason: String,
 }
 
@@ -343,7 +347,7 @@ const REFUSED: StatusCode = StatusCode::CONTINUE;
 /// array field (a [`Repeated`](crate::form::Repeated)) a pair of its own,
 /// and every key and value encoded as Python's `quote_plus` encodes them
 /// (letters, digits and `_.-~` kept, a space as `+`).
-fn encode_form(operation: &str, body: &[u8]) -> Vec<u8> {
+fn encode_form(operation: Operation, body: &[u8]) -> Vec<u8> {
     use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
     const KEPT: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
         .remove(b'_')
@@ -378,15 +382,16 @@ fn encode_form(operation: &str, body: &[u8]) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// Whether a form body plays an announcement (`AnnounceUrl`): each try
-/// that reaches the service plays it, so such an update is not safe to
-/// repeat after a try that may have been applied (D36).
-fn announces(body: &[u8]) -> bool {
-    let key = crate::participant::ANNOUNCE_URL.as_bytes();
-    body.split(|&b| b == b'&').any(|pair| {
-        pair.strip_prefix(key)
-            .is_some_and(|rest| rest.first() == Some(&b'='))
-    })
+/// Whether a form body sets a field that makes the request unsafe to
+/// repeat (the spec's `x-safe-to-repeat: false`: `AnnounceUrl` plays once
+/// per try that reaches the service, D36).
+fn sets_unsafe_field(operation: Operation, body: &[u8]) -> bool {
+    let fields = operation.unsafe_fields();
+    !fields.is_empty()
+        && body.split(|&b| b == b'&').any(|pair| {
+            let key = pair.split(|&b| b == b'=').next().unwrap_or_default();
+            fields.iter().any(|f| f.as_bytes() == key)
+        })
 }
 
 /// The check no type can make: `Coaching=true` needs `CallSidToCoach` (D6),
@@ -422,7 +427,8 @@ mod tests {
             ("Empty", ""),
         ];
         let body = serde_urlencoded::to_string(fields).unwrap();
-        let sent = String::from_utf8(encode_form("create_participant", body.as_bytes())).unwrap();
+        let sent =
+            String::from_utf8(encode_form(Operation::CreateParticipant, body.as_bytes())).unwrap();
         assert_eq!(
             sent,
             "Label=agent+one%2A~%C3%A9&StatusCallbackEvent=ringing&StatusCallbackEvent=answered\
@@ -433,10 +439,13 @@ mod tests {
             "StatusCallbackEvent={}",
             serde_json::to_value(&none).unwrap().as_str().unwrap()
         );
-        assert_eq!(encode_form("create_participant", body.as_bytes()), b"");
+        assert_eq!(
+            encode_form(Operation::CreateParticipant, body.as_bytes()),
+            b""
+        );
         let body = b"StatusCallbackEvent=%26a%26b";
         assert_eq!(
-            encode_form("update_participant", body),
+            encode_form(Operation::UpdateParticipant, body),
             b"StatusCallbackEvent=%26a%26b"
         );
     }
@@ -446,7 +455,7 @@ mod tests {
         let field = |name: &str| {
             crate::spec_facts::FORM_FIELDS
                 .iter()
-                .any(|(op, field, _)| *op == "update_participant" && *field == name)
+                .any(|(op, field, _)| *op == Operation::UpdateParticipant && *field == name)
         };
         let refusal = check_form(b"Coaching=true").expect("a lonely coach is refused");
         assert!(field(refusal.parameter), "{}", refusal.parameter);

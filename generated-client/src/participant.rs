@@ -280,7 +280,9 @@ mod tests {
         ] {
             let kind = crate::spec_facts::FORM_FIELDS
                 .iter()
-                .find(|(op, name, _)| *op == "update_participant" && *name == field)
+                .find(|(op, name, _)| {
+                    *op == crate::spec_facts::Operation::UpdateParticipant && *name == field
+                })
                 .map(|(.., kind)| *kind);
             assert_eq!(kind, Some("uri"), "{field}");
             let err = refused.unwrap_err().to_string();

@@ -542,17 +542,31 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
     });
     let subscriptions: Vec<_> = subscriptions.flatten().collect();
     let mut operations = Vec::new();
-    let mut operation_servers = Vec::new();
+    let mut unsafe_by_operation: Vec<Vec<String>> = Vec::new();
     let mut parameter_facts = Vec::new();
     let mut form_fields = Vec::new();
     for (path, method, op) in spec.operations() {
         let id = op.operation_id.clone().unwrap_or_default();
+        let variant = quote::format_ident!(
+            "{}",
+            heck::ToUpperCamelCase::to_upper_camel_case(id.as_str())
+        );
         let method = method.to_uppercase();
-        operations.push(quote::quote! { (#id, #method, #path) });
-        if !op.servers.is_empty() {
-            let urls = op.servers.iter().map(|s| &s.url);
-            operation_servers.push(quote::quote! { (#id, &[#(#urls),*]) });
-        }
+        let urls: Vec<_> = op.servers.iter().map(|s| s.url.clone()).collect();
+        let safe = op.extensions.get(crate::lint::SAFE_TO_REPEAT) == Some(&Value::Bool(true));
+        let summary = op.summary.clone().unwrap_or_else(|| id.clone());
+        let doc = format!("`{id}`: {summary} (`{method} {path}`).");
+        let mut unsafe_fields = Vec::new();
+        operations.push((
+            variant.clone(),
+            id.clone(),
+            method.clone(),
+            path.to_string(),
+            urls,
+            safe,
+            doc,
+        ));
+        let id = &variant;
         for parameter in parameters(spec, path, op) {
             let data = parameter.parameter_data_ref();
             let name = &data.name;
@@ -572,7 +586,7 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             };
             let (minimum, maximum) = (some(minimum), some(maximum));
             parameter_facts.push(quote::quote! {
-                Parameter { operation: #id, name: #name, location: #location, kind: #kind, minimum: #minimum, maximum: #maximum }
+                Parameter { operation: Operation::#id, name: #name, location: #location, kind: #kind, minimum: #minimum, maximum: #maximum }
             });
         }
         let form = op
@@ -589,11 +603,82 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             form.as_ref().and_then(&resolve).map(|s| s.schema_kind)
         {
             for (field, schema) in &o.properties {
-                let kind = kind(&schema.clone().unbox());
-                form_fields.push(quote::quote! { (#id, #field, #kind) });
+                let schema = schema.clone().unbox();
+                let kind = kind(&schema);
+                form_fields.push(quote::quote! { (Operation::#id, #field, #kind) });
+                if let openapiv3::ReferenceOr::Item(item) = &schema
+                    && item.schema_data.extensions.get(crate::lint::SAFE_TO_REPEAT)
+                        == Some(&Value::Bool(false))
+                {
+                    unsafe_fields.push(field.clone());
+                }
             }
         }
+        unsafe_by_operation.push(unsafe_fields);
     }
+    let variants: Vec<_> = operations.iter().map(|o| o.0.clone()).collect();
+    let ids = operations.iter().map(|o| &o.1);
+    let ids_again = ids.clone();
+    let methods = operations.iter().map(|o| &o.2);
+    let paths = operations.iter().map(|o| &o.3);
+    let servers = operations.iter().map(|o| {
+        let urls = &o.4;
+        quote::quote! { &[#(#urls),*] }
+    });
+    let safe = operations.iter().map(|o| o.5);
+    let docs = operations.iter().map(|o| &o.6);
+    let unsafe_fields = unsafe_by_operation
+        .iter()
+        .map(|fields| quote::quote! { &[#(#fields),*] });
+    let count = operations.len();
+    let operation = quote::quote! {
+        /// An operation of the spec, with what the spec says of it.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Operation {
+            #(#[doc = #docs] #variants,)*
+        }
+        impl Operation {
+            /// Every operation, in the spec's order.
+            pub const ALL: [Operation; #count] = [#(Operation::#variants),*];
+            /// Its `operationId`.
+            pub const fn id(self) -> &'static str {
+                match self { #(Operation::#variants => #ids,)* }
+            }
+            /// Its HTTP method.
+            pub const fn method(self) -> &'static str {
+                match self { #(Operation::#variants => #methods,)* }
+            }
+            /// Its path template (for traces, which must not carry the
+            /// filled path).
+            pub const fn path(self) -> &'static str {
+                match self { #(Operation::#variants => #paths,)* }
+            }
+            /// The URLs of its own `servers`, if it names any (D32: one
+            /// provider only); none: the spec's.
+            pub const fn servers(self) -> &'static [&'static str] {
+                match self { #(Operation::#variants => #servers,)* }
+            }
+            /// Whether a request may be sent again after a try that may have
+            /// been applied (`x-safe-to-repeat`).
+            pub const fn safe_to_repeat(self) -> bool {
+                match self { #(Operation::#variants => #safe,)* }
+            }
+            /// The form fields that make a request unsafe to repeat when set
+            /// (`x-safe-to-repeat: false` on the property).
+            pub const fn unsafe_fields(self) -> &'static [&'static str] {
+                match self { #(Operation::#variants => #unsafe_fields,)* }
+            }
+            /// The operation with this `operationId`.
+            pub fn from_id(id: &str) -> Option<Operation> {
+                match id { #(#ids_again => Some(Operation::#variants),)* _ => None }
+            }
+        }
+        impl std::fmt::Display for Operation {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.id())
+            }
+        }
+    };
     let refusals = builder_refusals(code, spec)
         .into_iter()
         .map(|(message, name)| {
@@ -609,18 +694,12 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             /// Each component schema with a `pattern`, and what a refused value
             /// is told: the shapes the schema's description says it accepts.
             pub const ACCEPTED_SHAPES: &[(&str, &str)] = &[#((#names, #texts)),*];
-            /// Every operation: its id, its HTTP method and its path template
-            /// (for traces, which must not carry the filled path).
-            pub const OPERATIONS: &[(&str, &str, &str)] = &[#(#operations),*];
-            /// The operations that name their own `servers` (D32: one
-            /// provider only), with those servers' URLs, so that the fake
-            /// serves each where its servers say.
-            pub const OPERATION_SERVERS: &[(&str, &[&str])] = &[#(#operation_servers),*];
+            #operation
             /// One parameter of one operation.
             #[derive(Clone, Copy, Debug, PartialEq, Eq)]
             pub struct Parameter {
-                /// The operation's id.
-                pub operation: &'static str,
+                /// The operation.
+                pub operation: Operation,
                 /// The parameter's name on the wire.
                 pub name: &'static str,
                 /// `path`, `query`, `header` or `cookie`.
@@ -635,9 +714,9 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             }
             /// Every operation's parameters, in the spec's order.
             pub const PARAMETERS: &[Parameter] = &[#(#parameter_facts),*];
-            /// The fields of each operation's form body: operation id, field
+            /// The fields of each operation's form body: operation, field
             /// name, and its kind (as [`Parameter::kind`]).
-            pub const FORM_FIELDS: &[(&str, &str, &str)] = &[#(#form_fields),*];
+            pub const FORM_FIELDS: &[(Operation, &str, &str)] = &[#(#form_fields),*];
             /// The integer properties of object schemas that the spec
             /// bounds: schema, property, least and greatest value (the
             /// generated types do not check them; the form reader does).

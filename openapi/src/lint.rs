@@ -62,7 +62,13 @@ const TYPED_KEYWORDS: [&str; 14] = [
 
 /// The extensions the spec may carry: provenance, and which events
 /// (`ConferenceEventName`) each value of a subscription enum stands for.
-const EXTENSIONS: [&str; 3] = ["x-sources", "x-decision", "x-events"];
+const EXTENSIONS: [&str; 4] = ["x-sources", "x-decision", "x-events", SAFE_TO_REPEAT];
+
+/// Whether a request may be sent again after a try that may have been
+/// applied: required on every operation, and `false` on a request body
+/// property that makes any request setting it unsafe to repeat (the
+/// generator gives both to the client's retry policy as facts).
+pub const SAFE_TO_REPEAT: &str = "x-safe-to-repeat";
 
 /// The one extension a document's root may also have: the webhooks the
 /// provider sends to the application, as a 3.0 document can carry them (D26).
@@ -98,7 +104,9 @@ enum Problem {
     NotBoolean(&'static str, Value),
     #[error("`pattern` is not a valid ECMAScript regular expression: {0}")]
     Pattern(String),
-    #[error("unknown extension `{0}`; the spec uses only x-sources, x-decision and x-events")]
+    #[error(
+        "unknown extension `{0}`; the spec uses only x-sources, x-decision, x-events and x-safe-to-repeat"
+    )]
     Extension(String),
     #[error("`x-events` key `{0}` is not a value of this schema's enum")]
     EventsKey(String),
@@ -120,6 +128,10 @@ enum Problem {
     PathItemRef,
     #[error("{0} has no `operationId`; the generator names methods after it")]
     NoOperationId(String),
+    #[error(
+        "{0} has no `x-safe-to-repeat`; say whether a retry after a try that may have been applied is safe (a create is not)"
+    )]
+    NoSafeToRepeat(String),
     #[error("duplicate operationId `{0}` (first used at line {1})")]
     DuplicateOperationId(String, usize),
     #[error("cookie parameters are not supported by the generator")]
@@ -252,7 +264,9 @@ fn lint_inner(file: &str, bytes: &[u8], reconciliation: Option<&str>) -> Result<
     };
     check_version(&tree, &mut sink);
     check_refs(&tree, &tree, &mut sink);
-    check_operations(&tree, &mut sink);
+    // With the reconciliation (the project's own rules, as for provenance),
+    // every operation says whether it is safe to repeat.
+    check_operations(&tree, reconciliation.is_some(), &mut sink);
     let rows = reconciliation.map(|r| (first_cells(r, "Sources"), first_cells(r, "Decisions")));
     let mut all = Vec::new();
     mappings(&tree, Role::Object, &mut all);
@@ -585,7 +599,13 @@ fn check_schema_keywords(node: &Node, sink: &mut Sink) {
     {
         sink.push(key.pos, Problem::Untyped(key.name.clone()));
     }
-    for flag in ["nullable", "deprecated", "readOnly", "writeOnly"] {
+    for flag in [
+        "nullable",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        SAFE_TO_REPEAT,
+    ] {
         if let Some(n) = node.get(flag).filter(|n| !matches!(n.kind, Kind::Bool(_))) {
             sink.push(n.pos, Problem::NotBoolean(flag, n.to_json()));
         }
@@ -622,7 +642,7 @@ fn first_cells(markdown: &str, section: &str) -> BTreeSet<String> {
     cells.skip(1).map(str::to_string).collect()
 }
 
-fn check_operations(tree: &Node, sink: &mut Sink) {
+fn check_operations(tree: &Node, decided: bool, sink: &mut Sink) {
     let mut ids: HashMap<&str, Pos> = HashMap::new();
     let paths = tree.get("paths").map(Node::entries).unwrap_or_default();
     let webhooks = tree.get(WEBHOOKS);
@@ -666,6 +686,16 @@ fn check_operations(tree: &Node, sink: &mut Sink) {
                         ids.insert(name, id.pos);
                     }
                 },
+            }
+            match op.get(SAFE_TO_REPEAT) {
+                None if decided && !webhook => {
+                    sink.push(method.pos, Problem::NoSafeToRepeat(what.clone()))
+                }
+                Some(flag) if !matches!(flag.kind, Kind::Bool(_)) => sink.push(
+                    flag.pos,
+                    Problem::NotBoolean(SAFE_TO_REPEAT, flag.to_json()),
+                ),
+                _ => {}
             }
             check_parameters(tree, [item, op], &template, &what, method.pos, sink);
             // A webhook's responses are the application's answers, which

@@ -478,6 +478,14 @@ fn what_the_generator_panics_on_is_refused_first() {
 fn provenance_base() -> String {
     let text = std::fs::read_to_string(fixture_path("valid_minimal.yaml")).unwrap();
     text.replace(
+        "      operationId: retrieve_participant\n",
+        "      operationId: retrieve_participant\n      x-safe-to-repeat: true\n",
+    )
+    .replace(
+        "      operationId: update_participant\n",
+        "      operationId: update_participant\n      x-safe-to-repeat: true\n",
+    )
+    .replace(
         "          in: path\n",
         "          in: path\n          x-sources: [S001]\n",
     )
@@ -512,7 +520,7 @@ fn provenance_is_checked() {
     expect_provenance(
         &base.replacen("          x-sources: [S001]\n", "", 1),
         &[
-            "10:11: parameter `CallSid` has no `x-sources`: name the documents that describe it (the sources in RECONCILIATION.md)",
+            "11:11: parameter `CallSid` has no `x-sources`: name the documents that describe it (the sources in RECONCILIATION.md)",
         ],
     );
     expect_provenance(
@@ -521,13 +529,13 @@ fn provenance_is_checked() {
             "        HoldUrl:\n          type: string\n          format: uri\n          x-sourcez:",
         ),
         &[
-            "66:9: property `HoldUrl` has no `x-sources`: name the documents that describe it (the sources in RECONCILIATION.md)",
-            "69:11: unknown extension `x-sourcez`; the spec uses only x-sources, x-decision and x-events",
+            "68:9: property `HoldUrl` has no `x-sources`: name the documents that describe it (the sources in RECONCILIATION.md)",
+            "71:11: unknown extension `x-sourcez`; the spec uses only x-sources, x-decision, x-events and x-safe-to-repeat",
         ],
     );
     expect_provenance(
         &base.replacen("x-sources: [UP-TW]", "x-sources: [UP-XX]", 1),
-        &["82:23: unknown source \"UP-XX\"; RECONCILIATION.md lists S001, UP-TW"],
+        &["84:23: unknown source \"UP-XX\"; RECONCILIATION.md lists S001, UP-TW"],
     );
     expect_provenance(
         &base.replacen(
@@ -536,6 +544,17 @@ fn provenance_is_checked() {
             1,
         ),
         &["4:15: `x-decision: \"D2\"` is not a row of RECONCILIATION.md"],
+    );
+    // Every operation says whether it is safe to repeat, with a boolean.
+    expect_provenance(
+        &base.replacen("      x-safe-to-repeat: true\n", "", 1),
+        &[
+            "7:5: GET /Participants/{CallSid}.json has no `x-safe-to-repeat`; say whether a retry after a try that may have been applied is safe (a create is not)",
+        ],
+    );
+    expect_provenance(
+        &base.replacen("x-safe-to-repeat: true", "x-safe-to-repeat: yes please", 1),
+        &["9:25: `x-safe-to-repeat` must be true or false, found \"yes please\""],
     );
 }
 
@@ -550,8 +569,8 @@ fn parameters_without_sources_are_refused_wherever_declared() {
     let report = lint(&file, text.as_bytes(), Some(RECONCILIATION)).unwrap_err();
     let want: Vec<String> = [
         "9:9: parameter `CallSid` has no `x-sources`: name the documents that describe it (the sources in RECONCILIATION.md)",
-        "19:11: parameter `PageSize` has no `x-sources`: name the documents that describe it (the sources in RECONCILIATION.md)",
-        "45:7: parameter `Muted` has no `x-sources`: name the documents that describe it (the sources in RECONCILIATION.md)",
+        "20:11: parameter `PageSize` has no `x-sources`: name the documents that describe it (the sources in RECONCILIATION.md)",
+        "46:7: parameter `Muted` has no `x-sources`: name the documents that describe it (the sources in RECONCILIATION.md)",
     ]
     .iter()
     .map(|e| format!("{file}:{e}"))
@@ -737,13 +756,15 @@ fn what_a_mapping_is_comes_from_where_it_sits() {
     expect_text(
         &parameter,
         &[
-            "12:11: unknown extension `x-foo`; the spec uses only x-sources, x-decision and x-events",
+            "12:11: unknown extension `x-foo`; the spec uses only x-sources, x-decision, x-events and x-safe-to-repeat",
         ],
     );
     let paths = minimal_with("paths:\n", "paths:\n  x-foo: 1\n");
     expect_text(
         &paths,
-        &["6:3: unknown extension `x-foo`; the spec uses only x-sources, x-decision and x-events"],
+        &[
+            "6:3: unknown extension `x-foo`; the spec uses only x-sources, x-decision, x-events and x-safe-to-repeat",
+        ],
     );
     // A server variable is not a schema: its `enum` needs no `type`.
     let servers = minimal_with(
@@ -872,7 +893,7 @@ fn webhook_properties_need_sources() {
     assert_eq!(
         report.headlines(),
         [format!(
-            "{file}:75:17: property `Muted` has no `x-sources`: name the documents that describe it (the sources in RECONCILIATION.md)"
+            "{file}:77:17: property `Muted` has no `x-sources`: name the documents that describe it (the sources in RECONCILIATION.md)"
         )]
     );
     if let Err(e) = lint_fixture(name) {
@@ -893,8 +914,8 @@ fn webhook_properties_need_sources() {
                 1,
             ),
         &[
-            "60:17: `x-decision: \"D9\"` is not a row of RECONCILIATION.md",
-            "63:19: unknown source \"TW-CONF\"; RECONCILIATION.md lists S001, UP-TW",
+            "62:17: `x-decision: \"D9\"` is not a row of RECONCILIATION.md",
+            "65:19: unknown source \"TW-CONF\"; RECONCILIATION.md lists S001, UP-TW",
         ],
     );
 }
@@ -903,7 +924,7 @@ fn webhook_properties_need_sources() {
 /// only the provenance extensions.
 #[test]
 fn webhook_extensions() {
-    let unknown = "unknown extension `{}`; the spec uses only x-sources, x-decision and x-events";
+    let unknown = "unknown extension `{}`; the spec uses only x-sources, x-decision, x-events and x-safe-to-repeat";
     let want: Vec<String> = [
         ("5:3", "x-webhooks"),
         ("29:5", "x-webhooks"),
@@ -960,7 +981,7 @@ fn webhooks_are_read_as_path_items() {
         &scalar,
         &[
             "56:13: `x-webhooks` must be a mapping of webhook names to path items, found 3",
-            "57:1: unknown extension `x-unused`; the spec uses only x-sources, x-decision and x-events",
+            "57:1: unknown extension `x-unused`; the spec uses only x-sources, x-decision, x-events and x-safe-to-repeat",
         ],
     );
     // An `x-` key under `x-webhooks` is an extension, not a webhook: not
@@ -971,7 +992,9 @@ fn webhooks_are_read_as_path_items() {
     );
     expect_text(
         &mapping,
-        &["57:3: unknown extension `x-foo`; the spec uses only x-sources, x-decision and x-events"],
+        &[
+            "57:3: unknown extension `x-foo`; the spec uses only x-sources, x-decision, x-events and x-safe-to-repeat",
+        ],
     );
 }
 

@@ -123,7 +123,10 @@ fn main() {
         Client::with_base_url(&target.base_url, &target.account, &target.token).expect("a client");
     let largest = PARAMETERS
         .iter()
-        .find(|p| p.operation == "list_participants" && p.name == "PageSize")
+        .find(|p| {
+            p.operation == signalwire_participants::spec_facts::Operation::ListParticipants
+                && p.name == "PageSize"
+        })
         .and_then(|p| p.maximum)
         .and_then(|n| u64::try_from(n).ok())
         .expect("the spec bounds PageSize");

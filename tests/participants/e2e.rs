@@ -705,7 +705,9 @@ async fn the_fake_accepts_every_form_field_of_the_spec() {
     let env = env().await;
     let fields = signalwire_participants::spec_facts::FORM_FIELDS
         .iter()
-        .filter(|(op, ..)| *op == "update_participant");
+        .filter(|(op, ..)| {
+            *op == signalwire_participants::spec_facts::Operation::UpdateParticipant
+        });
     let mut tried = 0;
     for (_, field, kind) in fields {
         let value = match *kind {

@@ -666,7 +666,10 @@ async fn the_listing_reads_the_largest_pages_unless_told() {
     assert!(report.all_succeeded());
     let path = format!("/2010-04-01/Accounts/{ACCOUNT}/Conferences/{CONFERENCE}/Participants.json");
     let mut parameters = signalwire_participants::spec_facts::PARAMETERS.iter();
-    let size = parameters.find(|p| p.operation == "list_participants" && p.name == "PageSize");
+    let size = parameters.find(|p| {
+        p.operation == signalwire_participants::spec_facts::Operation::ListParticipants
+            && p.name == "PageSize"
+    });
     let largest = size.and_then(|p| p.maximum).unwrap();
     assert_eq!(
         rec.next_request().target,

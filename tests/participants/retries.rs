@@ -534,7 +534,7 @@ async fn a_create_is_never_retried_once_it_may_have_placed_the_call() {
         matches!(
             err,
             Error::MaybeApplied {
-                operation: "create_participant",
+                operation: signalwire_participants::spec_facts::Operation::CreateParticipant,
                 ..
             }
         ),
@@ -637,7 +637,7 @@ async fn an_announcement_is_never_retried_once_it_may_have_played() {
         matches!(
             err,
             Error::MaybeApplied {
-                operation: "update_participant",
+                operation: signalwire_participants::spec_facts::Operation::UpdateParticipant,
                 ..
             }
         ),

@@ -128,7 +128,10 @@ fn the_url_types_follow_the_specs_formats() {
     let kinds = |wanted: &[&str]| {
         let mut fields: Vec<&str> = spec_facts::FORM_FIELDS
             .iter()
-            .filter(|(op, _, kind)| *op == "update_participant" && wanted.contains(kind))
+            .filter(|(op, _, kind)| {
+                *op == signalwire_participants::spec_facts::Operation::UpdateParticipant
+                    && wanted.contains(kind)
+            })
             .map(|(_, field, _)| *field)
             .collect();
         fields.sort_unstable();
