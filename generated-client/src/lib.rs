@@ -38,4 +38,4 @@ pub use list::Participants;
 pub use participant::ParticipantRef;
 pub use retry::MAX_RETRY_AFTER;
 pub use roster::Roster;
-pub use status::ParticipantStatus;
+pub use types::ParticipantStatus;

@@ -12,8 +12,9 @@ use crate::lint::Spec;
 /// The first line of every generated file.
 pub const PREAMBLE: &str = "// @generated from openapi/participants.yaml by participants-openapi; do not edit by hand (change the spec, then run `cargo xtask regen`).";
 
-/// The hand-written type that replaces the strict `ParticipantStatus` enum.
-pub const STATUS_TYPE: &str = "crate::ParticipantStatus";
+/// The hand-written function an open enum reads its value with: any
+/// scalar, as text (a status that is a number is kept, not refused).
+pub const SCALAR_TEXT: &str = "crate::date::scalar_to_string";
 /// The hand-written type the generated `Client` carries (no secrets in it).
 pub const INNER_TYPE: &str = "crate::ClientState";
 /// The hand-written type every `format: date-time-rfc-2822` string becomes.
@@ -54,7 +55,6 @@ pub struct GenerateError(pub String);
 ///   `api-version` header and checks bodies), so forgetting it fails to build.
 pub fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
-    let status_impls = [TypeImpl::FromStr, TypeImpl::Display].into_iter();
     let date_impls = [TypeImpl::FromStr, TypeImpl::Display].into_iter();
     let url_impls = [TypeImpl::FromStr, TypeImpl::Display];
     settings
@@ -63,7 +63,6 @@ pub fn settings() -> GenerationSettings {
         .with_hooks(HooksMode::Expected)
         .with_inner_type(INNER_TYPE.parse().expect("a Rust path is a token stream"))
         .with_derive("PartialEq")
-        .with_replacement("ParticipantStatus", STATUS_TYPE, status_impls)
         .with_conversion(string_format("date-time-rfc-2822"), DATE_TYPE, date_impls)
         .with_conversion(string_format("uri"), URL_TYPE, url_impls.into_iter())
         .with_conversion(
@@ -109,6 +108,14 @@ pub fn generator_view(spec: &Spec) -> Result<openapiv3::OpenAPI, GenerateError> 
                 if uri_or_empty {
                     map.insert("format".into(), URI_OR_EMPTY.into());
                 }
+            }
+            // `null` among a nullable schema's enum values says what
+            // `nullable` says, and the generator refuses a null value.
+            if map.get("nullable") == Some(&Value::Bool(true))
+                && let Some(Value::Array(values)) = map.get_mut("enum")
+                && values.len() > 1
+            {
+                values.retain(|v| !v.is_null());
             }
             // A schema's `default` only: a server variable's is required.
             let schema = ["type", "allOf", "oneOf", "anyOf", "$ref"]
@@ -245,6 +252,7 @@ fn open_enum(name: &str, values: &[String], description: Option<&str>) -> proc_m
         .collect();
     let docs = values.iter().map(|v| format!("`{v}`"));
     let doc = description.unwrap_or(name);
+    let scalar_text: syn::Path = syn::parse_str(SCALAR_TEXT).expect("a Rust path");
     quote::quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -288,7 +296,8 @@ fn open_enum(name: &str, values: &[String], description: Option<&str>) -> proc_m
         }
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::string::String as ::serde::Deserialize>::deserialize(d)?;
+                // Any scalar: a value that is not even a string is kept too.
+                let value = #scalar_text(d)?;
                 Ok(Self::from(value.as_str()))
             }
         }

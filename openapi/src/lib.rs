@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 pub use diag::{Diagnostic, Diagnostics};
 pub use generate::{
-    DATE_TYPE, GenerateError, PATTERNED_TRAIT, PREAMBLE, STATUS_TYPE, URL_OR_EMPTY_TYPE, URL_TYPE,
+    DATE_TYPE, GenerateError, PATTERNED_TRAIT, PREAMBLE, SCALAR_TEXT, URL_OR_EMPTY_TYPE, URL_TYPE,
     generate, generator_view, settings,
 };
 pub use lint::{METHODS, Spec, lint};

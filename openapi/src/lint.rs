@@ -102,6 +102,8 @@ enum Problem {
     Untyped(String),
     #[error("`{0}` must be true or false, found {1}")]
     NotBoolean(&'static str, Value),
+    #[error("the enum value {0} is not of the schema's type `{1}` (null needs `nullable: true`)")]
+    EnumValueType(Value, String),
     #[error("`pattern` is not a valid ECMAScript regular expression: {0}")]
     Pattern(String),
     #[error(
@@ -589,6 +591,27 @@ fn check_schema_keywords(node: &Node, sink: &mut Sink) {
     }
     if let Some((key, _)) = node.entries().iter().find(|(k, _)| k.name == "not") {
         sink.push(key.pos, Problem::Not);
+    }
+    // An enum value of another type than the schema's: the generator stops
+    // on it ("unexpected value type"), and no value of the type matches it.
+    if let (Some(ty), Some(values)) = (node.get("type").and_then(Node::as_str), node.get("enum")) {
+        let nullable = node
+            .get("nullable")
+            .is_some_and(|n| matches!(n.kind, Kind::Bool(true)));
+        for value in values.items() {
+            let fits = match (&value.kind, ty) {
+                (Kind::Str(_), "string") | (Kind::Bool(_), "boolean") => true,
+                (Kind::Int(_), "integer" | "number") | (Kind::Float(_), "number") => true,
+                (Kind::Null, _) => nullable,
+                _ => false,
+            };
+            if !fits {
+                sink.push(
+                    value.pos,
+                    Problem::EnumValueType(value.to_json(), ty.to_string()),
+                );
+            }
+        }
     }
     let typed = ["type", "$ref", "allOf", "anyOf", "oneOf", "properties"];
     if !typed.iter().any(|k| node.get(k).is_some())

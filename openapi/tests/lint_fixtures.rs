@@ -1026,3 +1026,36 @@ fn x_events_keys_are_enum_values_with_lists_of_names() {
         ],
     );
 }
+
+/// An enum value of another type than its schema's stops the generator
+/// ("unexpected value type"): refused where it stands. `null` needs
+/// `nullable: true`. (Found by fuzzing once the participant status became
+/// a generated type.)
+#[test]
+fn enum_values_have_the_schemas_type() {
+    let base = std::fs::read_to_string(fixture_path("valid_minimal.yaml")).unwrap();
+    let with = |values: &str, nullable: bool| {
+        let extra = if nullable {
+            "          nullable: true\n"
+        } else {
+            ""
+        };
+        base.replacen(
+            "        HoldUrl:\n          type: string\n          format: uri\n",
+            &format!(
+                "        HoldUrl:\n          type: string\n          format: uri\n        Status:\n          type: string\n{extra}          enum: {values}\n"
+            ),
+            1,
+        )
+    };
+    assert!(lint("x.yaml", with("[a, b]", false).as_bytes(), None).is_ok());
+    assert!(lint("x.yaml", with("[a, null]", true).as_bytes(), None).is_ok());
+    expect_text(
+        &with("[a, {b: c}, 3, null]", false),
+        &[
+            "68:21: the enum value {\"b\":\"c\"} is not of the schema's type `string` (null needs `nullable: true`)",
+            "68:29: the enum value 3 is not of the schema's type `string` (null needs `nullable: true`)",
+            "68:32: the enum value null is not of the schema's type `string` (null needs `nullable: true`)",
+        ],
+    );
+}

@@ -83,7 +83,7 @@ fn the_status_variants_are_the_specs_enum() {
     let spec = participants_shapes::spec();
     let values: Vec<String> = spec
         .tree
-        .pointer("/components/schemas/ParticipantStatus/enum")
+        .pointer("/components/schemas/ParticipantStatus/anyOf/0/enum")
         .unwrap()
         .to_json()
         .as_array()
