@@ -97,8 +97,7 @@ fn check_dates(p: &types::Participant, json: Option<&serde_json::Value>) {
 }
 
 fn invalid_response(data: &[u8], e: serde_json::Error) {
-    let e =
-        progenitor_client::Error::<types::Error>::InvalidResponsePayload(data.to_vec().into(), e);
+    let e = progenitor_client::Error::<()>::InvalidResponsePayload(data.to_vec().into(), e);
     let _ = Error::from(e).to_string();
 }
 

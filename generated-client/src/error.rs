@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use crate::hooks::{MaybeApplied, RedirectedRequest, Refusal, TooLarge};
-use crate::retry::{Failure, retry_after};
-use crate::{UrlError, spec_facts, types};
+use crate::outcome::{ApiError, Outcome, preview, reason};
+use crate::retry::Failure;
+use crate::{UrlError, spec_facts};
 
 /// A generated type the spec restricts with a `pattern` (the ids): the
 /// generator implements it for each, from the schema's name and
@@ -36,22 +36,6 @@ pub(crate) fn parse_url<T: std::str::FromStr<Err = UrlError>>(
         reason: e.to_string(),
     })
 }
-
-/// The header the client adds to an error answer whose body was not the
-/// provider's JSON error object (an HTML page from a proxy, say), after
-/// wrapping the text into one.
-pub(crate) const PLAIN_TEXT_MARKER: &str = "x-signalwire-participants-plain-text";
-
-/// The header the client adds to an error answer that the retry policy
-/// retries for the operation that got it (so that `is_retryable` agrees).
-pub(crate) const RETRYABLE_MARKER: &str = "x-signalwire-participants-retryable";
-
-/// The header the client adds to an error answer of an operation not safe
-/// to repeat that may have been applied (a 5xx), which was not retried.
-pub(crate) const MAYBE_APPLIED_MARKER: &str = "x-signalwire-participants-maybe-applied";
-
-/// How much of a non-JSON body an error keeps.
-const BODY_PREVIEW: usize = 512;
 
 /// Anything that can go wrong with a call.
 #[derive(Debug, thiserror::Error)]
@@ -147,59 +131,6 @@ pub enum Error {
     },
 }
 
-/// An error answer from the server.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error(
-    "HTTP {status} {}{}{}{}{}",
-    reason(*.status),
-    .code.map(|c| format!(", error {c}")).unwrap_or_default(),
-    .message.as_ref().map(|m| format!("{}: {m}", if *.plain_text { " (the body was not JSON)" } else { "" })).unwrap_or_default(),
-    .more_info.as_ref().map(|m| format!(" (see {m})")).unwrap_or_default(),
-    if *.maybe_applied { "; it may have been applied (a create may have placed the call, an announcement played), so it was not retried" } else { "" }
-)]
-#[non_exhaustive]
-pub struct ApiError {
-    /// The HTTP status.
-    pub status: u16,
-    /// The provider's error code (20003 for bad credentials, 20404 for not found...).
-    pub code: Option<i64>,
-    /// The provider's message, or the start of the body when it was not JSON.
-    pub message: Option<String>,
-    /// A link to the provider's page about the code.
-    pub more_info: Option<String>,
-    /// Extra details (Twilio).
-    pub details: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Whether the body was plain text (or HTML) rather than the provider's JSON.
-    pub plain_text: bool,
-    /// The retry policy's verdict for this answer to this operation.
-    retryable: bool,
-    /// The wait the answer's `Retry-After` asked for, from when it came.
-    retry_after: Option<Duration>,
-    /// Whether an operation not safe to repeat may have been applied (a 5xx).
-    maybe_applied: bool,
-}
-
-impl ApiError {
-    /// Whether the retries retry this answer (the crate documentation's
-    /// "Retries" table): 408, 429, 500, 502, 503 and 504.
-    pub fn is_retryable(&self) -> bool {
-        self.retryable
-    }
-
-    /// The wait a retryable answer's `Retry-After` asks for (seconds, or an
-    /// HTTP date), counted from when the answer came.
-    pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after.filter(|_| self.retryable)
-    }
-
-    /// Whether the request may have been applied although it failed: a 5xx
-    /// to an operation not safe to repeat (a create may have placed the
-    /// call). Such an answer is never retried.
-    pub fn may_have_been_applied(&self) -> bool {
-        self.maybe_applied
-    }
-}
-
 impl Error {
     /// Whether the retries retry this failure (the crate documentation's
     /// "Retries" table): 408, 429, 500, 502, 503 and 504 answers, no
@@ -285,24 +216,6 @@ impl Error {
     }
 }
 
-/// The reason phrase of a status, or nothing for an unknown one.
-fn reason(status: u16) -> &'static str {
-    reqwest::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .unwrap_or("")
-}
-
-/// The start of a body as text, cut on a character boundary.
-pub(crate) fn preview(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let text = text.trim();
-    match text.char_indices().nth(BODY_PREVIEW) {
-        Some((cut, _)) => format!("{}...", &text[..cut]),
-        None => text.to_string(),
-    }
-}
-
 impl From<UrlError> for Error {
     /// A URL refused when it was built (which field it was for is the
     /// caller's to know).
@@ -314,8 +227,11 @@ impl From<UrlError> for Error {
     }
 }
 
-impl From<progenitor_client::Error<types::Error>> for Error {
-    fn from(e: progenitor_client::Error<types::Error>) -> Self {
+impl From<progenitor_client::Error<()>> for Error {
+    /// The generator's view of the spec declares no error answers, so every
+    /// answer that is not a success comes here as unexpected, carrying what
+    /// the request hook decided of it ([`Outcome`]).
+    fn from(e: progenitor_client::Error<()>) -> Self {
         use progenitor_client::Error as E;
         match e {
             E::InvalidRequest(text) => Error::builder_refusal(&text).unwrap_or(
@@ -332,76 +248,43 @@ impl From<progenitor_client::Error<types::Error>> for Error {
             E::CommunicationError(e) | E::InvalidUpgrade(e) | E::ResponseBodyError(e) => {
                 Error::Transport(e)
             }
-            E::ErrorResponse(rv) => {
-                let status = rv.status().as_u16();
-                let plain_text = rv.headers().contains_key(PLAIN_TEXT_MARKER);
-                let retryable = rv.headers().contains_key(RETRYABLE_MARKER);
-                let maybe_applied = rv.headers().contains_key(MAYBE_APPLIED_MARKER);
-                let retry_after = retry_after(rv.headers());
-                let body = rv.into_inner();
-                Error::Api(Box::new(ApiError {
-                    status,
-                    code: body.code,
-                    message: body.message,
-                    more_info: body.more_info,
-                    details: body.details,
-                    plain_text,
-                    retryable,
-                    retry_after,
-                    maybe_applied,
-                }))
-            }
             E::InvalidResponsePayload(bytes, e) => Error::InvalidResponse {
                 reason: e.to_string(),
                 body: preview(&bytes),
             },
-            E::UnexpectedResponse(r) if r.status().is_redirection() => Error::Redirect {
-                status: r.status().as_u16(),
-                location: r
-                    .headers()
-                    .get(reqwest::header::LOCATION)
-                    .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned()),
-                was_update: r
-                    .extensions()
-                    .get::<RedirectedRequest>()
-                    .is_some_and(|m| m.0 == reqwest::Method::POST),
+            E::ErrorResponse(rv) => Error::UnexpectedStatus {
+                status: rv.status().as_u16(),
             },
-            // The request hook's refusals, carried typed on a response that
-            // was never received (nothing was sent).
-            E::UnexpectedResponse(r) if r.extensions().get::<Refusal>().is_some() => {
-                let refusal = r.extensions().get::<Refusal>().cloned();
-                let Refusal { parameter, reason } = refusal.unwrap_or_default();
-                Error::InvalidArgument {
-                    parameter: parameter.to_string(),
-                    reason,
-                }
-            }
-            E::UnexpectedResponse(r) if r.extensions().get::<MaybeApplied>().is_some() => {
-                match r.extensions().get::<MaybeApplied>().cloned() {
-                    Some(MaybeApplied { operation, reason }) => {
+            E::UnexpectedResponse(r) => {
+                let status = r.status().as_u16();
+                let location = r.headers().get(reqwest::header::LOCATION);
+                let location = location.map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
+                match r.extensions().get::<Outcome>().cloned() {
+                    Some(Outcome::Failed(api)) => Error::Api(api),
+                    Some(Outcome::Redirected(method)) => Error::Redirect {
+                        status,
+                        location,
+                        was_update: method == reqwest::Method::POST,
+                    },
+                    Some(Outcome::Refused { parameter, reason }) => Error::InvalidArgument {
+                        parameter: parameter.to_string(),
+                        reason,
+                    },
+                    Some(Outcome::TooLarge {
+                        status,
+                        limit,
+                        content_length,
+                    }) => Error::ResponseTooLarge {
+                        status,
+                        limit,
+                        content_length,
+                    },
+                    Some(Outcome::MaybeApplied { operation, reason }) => {
                         Error::MaybeApplied { operation, reason }
                     }
-                    None => Error::UnexpectedStatus {
-                        status: r.status().as_u16(),
-                    },
+                    None => Error::UnexpectedStatus { status },
                 }
             }
-            E::UnexpectedResponse(r) if r.extensions().get::<TooLarge>().is_some() => {
-                let too_large = r.extensions().get::<TooLarge>().cloned();
-                let TooLarge {
-                    status,
-                    limit,
-                    content_length,
-                } = too_large.unwrap_or_default();
-                Error::ResponseTooLarge {
-                    status,
-                    limit,
-                    content_length,
-                }
-            }
-            E::UnexpectedResponse(r) => Error::UnexpectedStatus {
-                status: r.status().as_u16(),
-            },
         }
     }
 }

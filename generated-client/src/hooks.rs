@@ -1,45 +1,47 @@
 //! What every request goes through, whichever API the caller uses (the
 //! [`ParticipantRef`](crate::ParticipantRef) methods or the generated
-//! builders): the one place for the checks a generator cannot make.
+//! builders): the one place for the checks a generator cannot make. What
+//! it decides travels to the error type as an [`Outcome`], on the answer
+//! the generated code hands over (the generator's view declares no error
+//! answers, so every one reaches the error type as it came).
 //!
 //! - The generator adds an `api-version` header to every request; neither
 //!   provider asks for it and the official SDKs do not send it: removed.
+//!   Every request asks for JSON, the providers' error answers.
 //! - A form body goes out as twilio-python sends it (D33): an array field
 //!   (`form::Repeated`) as one pair per element, every key and value
 //!   encoded as Python's `quote_plus` does.
 //! - `Coaching=true` without `CallSidToCoach` is refused (D6: OpenAPI 3.0
 //!   cannot say "required when"). Everything else the spec says of a value
 //!   (patterns, URLs, enums) the generated types check when they are built.
-//!   A refusal travels typed: the request is not sent, and the call ends
-//!   with a [`Refusal`] the error type reads.
+//!   A refusal is not sent: [`Outcome::Refused`].
 //! - Requests go out through the HTTP client `ClientConfig::build` made,
-//!   which never follows a redirect; a 3xx answer is tagged with the
-//!   request's method so that the error can say whether an update was lost.
+//!   which never follows a redirect; a 3xx answer is [`Outcome::Redirected`]
+//!   with the request's method, so that the error can say whether an update
+//!   was lost.
 //! - Every answer is read here, whole, up to `ClientConfig::max_response_bytes`:
-//!   a larger one is not read further and ends the call with a [`TooLarge`]
-//!   the error type reads (carried like a refusal).
-//! - Retries, when turned on (`ClientConfig::retries`): the generator has
-//!   none. What is retried is the one policy of [`crate::retry`], which
-//!   `Error::is_retryable` states too; and, with the `tracing` feature, one
-//!   span per call. A request not safe to repeat (a create, an update that
-//!   announces) that may have been applied says so: a 5xx answer is marked,
-//!   and a lost answer ends the call with a [`MaybeApplied`] (carried like a
-//!   refusal).
-//! - An error answer whose body is not the provider's JSON error object (an
-//!   HTML 502 from a proxy, a truncated body) is wrapped into one, keeping the
-//!   status and the text, so it becomes a typed, retryable-aware error
-//!   instead of a JSON decoding failure.
+//!   a larger one is not read further ([`Outcome::TooLarge`]).
+//! - Retries, when turned on (`ClientConfig::retries`), or inside a
+//!   whole-conference action: the generator has none. What is retried is
+//!   the one policy of [`crate::retry`], which `Error::is_retryable` states
+//!   too; and, with the `tracing` feature, one span per call. A request not
+//!   safe to repeat (the spec's `x-safe-to-repeat`) that may have been
+//!   applied says so: a 5xx answer's [`ApiError`] says it, and a lost
+//!   answer is [`Outcome::MaybeApplied`].
+//! - An error answer is decoded once, here ([`ApiError::read`]): the
+//!   provider's JSON error object, or the text of anything else (an HTML
+//!   502 from a proxy, a truncated body), with the retry policy's verdict.
 
 use std::time::Duration;
 
 use progenitor_client::{ClientHooks, Error, OperationInfo};
 use reqwest::StatusCode;
-use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 
-use crate::error::{MAYBE_APPLIED_MARKER, PLAIN_TEXT_MARKER, RETRYABLE_MARKER, preview};
+use crate::outcome::{ApiError, Outcome};
 use crate::retry::{Failure, Scope, Tries, pauses_everyone, retry_after};
 use crate::spec_facts::Operation;
-use crate::{Client, ClientState, Retries, types};
+use crate::{Client, ClientState, Retries};
 
 impl ClientHooks<ClientState> for Client {
     async fn pre<E>(
@@ -48,6 +50,11 @@ impl ClientHooks<ClientState> for Client {
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         request.headers_mut().remove(API_VERSION);
+        // Every answer may be an error, which the providers write as JSON:
+        // asked for on every request, as the generator asks when an
+        // operation declares a JSON answer.
+        let json = HeaderValue::from_static("application/json");
+        request.headers_mut().entry(ACCEPT).or_insert(json);
         let form = HeaderValue::from_static("application/x-www-form-urlencoded");
         let operation = Operation::from_id(info.operation_id);
         let is_form = request.headers().get(CONTENT_TYPE) == Some(&form);
@@ -69,12 +76,12 @@ impl ClientHooks<ClientState> for Client {
         // the generated code hands over as unexpected.
         let body = request.body().and_then(reqwest::Body::as_bytes);
         if let Some(refusal) = body.and_then(check_form) {
-            return Ok(reqwest::Response::from(refused(refusal)));
+            return Ok(reqwest::Response::from(carrier(refusal)));
         }
         // The generated code and the facts come from one spec in one build:
         // an id the facts do not know is refused rather than sent unchecked.
         let Some(operation) = Operation::from_id(info.operation_id) else {
-            return Ok(reqwest::Response::from(refused(Refusal {
+            return Ok(reqwest::Response::from(carrier(Outcome::Refused {
                 parameter: "operation",
                 reason: "it is not an operation of the spec".to_string(),
             })));
@@ -139,7 +146,7 @@ impl Client {
                     .map(ToString::to_string)
                     .collect::<Vec<_>>()
                     .join(": ");
-                return Ok(reqwest::Response::from(refused(MaybeApplied {
+                return Ok(reqwest::Response::from(carrier(Outcome::MaybeApplied {
                     operation,
                     reason,
                 })));
@@ -147,13 +154,13 @@ impl Client {
             outcome => outcome?,
         };
         let status = answer.status();
-        let too_large = answer.extensions().get::<TooLarge>();
-        record(
-            "http.status",
-            too_large.map_or(status.as_u16(), |t| t.status),
-        );
+        let too_large = match answer.extensions().get::<Outcome>() {
+            Some(Outcome::TooLarge { status, .. }) => Some(*status),
+            _ => None,
+        };
+        record("http.status", too_large.unwrap_or(status.as_u16()));
         if status.is_redirection() {
-            answer.extensions_mut().insert(RedirectedRequest(method));
+            answer.extensions_mut().insert(Outcome::Redirected(method));
         } else if maybe_applied
             && status == StatusCode::NOT_FOUND
             && operation == Operation::KickParticipant
@@ -165,11 +172,18 @@ impl Client {
             *answer.status_mut() = StatusCode::NO_CONTENT;
         } else if status.is_client_error() || status.is_server_error() {
             let failure = Failure::Status(status.as_u16());
-            answer = typed_error(answer, failure.retryable(idempotent));
-            if !idempotent && failure.maybe_applied() {
-                let marker = HeaderValue::from_static("1");
-                answer.headers_mut().insert(MAYBE_APPLIED_MARKER, marker);
+            let (retryable, maybe_applied) = (
+                failure.retryable(idempotent),
+                !idempotent && failure.maybe_applied(),
+            );
+            let (code, headers) = (status.as_u16(), answer.headers());
+            let error = ApiError::read(code, headers, answer.body(), retryable, maybe_applied);
+            if let Some(code) = error.code {
+                record("error_code", code);
             }
+            answer
+                .extensions_mut()
+                .insert(Outcome::Failed(Box::new(error)));
         }
         Ok(reqwest::Response::from(answer))
     }
@@ -182,18 +196,21 @@ impl Client {
         let mut response = self.inner.http.execute(request).await?;
         let limit = self.inner.max_response_bytes;
         let declared = response.content_length();
-        let too_large = TooLarge {
-            status: response.status().as_u16(),
-            limit,
-            content_length: declared,
+        let status = response.status().as_u16();
+        let too_large = || {
+            carrier(Outcome::TooLarge {
+                status,
+                limit,
+                content_length: declared,
+            })
         };
         if declared.is_some_and(|n| n > limit as u64) {
-            return Ok(refused(too_large));
+            return Ok(too_large());
         }
         let mut body = Vec::with_capacity(declared.map_or(0, |n| n as usize));
         while let Some(chunk) = response.chunk().await? {
             if chunk.len() > limit - body.len() {
-                return Ok(refused(too_large));
+                return Ok(too_large());
             }
             body.extend_from_slice(&chunk);
         }
@@ -254,41 +271,6 @@ impl Client {
     }
 }
 
-/// An error answer as the generated code reads it: the provider's JSON
-/// error object (a body that is not one is wrapped into one, keeping the
-/// status and the text), marked retryable when the retry policy says so.
-fn typed_error(answer: http::Response<Vec<u8>>, retryable: bool) -> http::Response<Vec<u8>> {
-    let (mut parts, mut body) = answer.into_parts();
-    // Only this client sets the markers; a server cannot.
-    parts.headers.remove(PLAIN_TEXT_MARKER);
-    parts.headers.remove(RETRYABLE_MARKER);
-    parts.headers.remove(MAYBE_APPLIED_MARKER);
-    if retryable {
-        parts
-            .headers
-            .insert(RETRYABLE_MARKER, HeaderValue::from_static("1"));
-    }
-    match serde_json::from_slice::<types::Error>(&body) {
-        Ok(error) => record("error_code", error.code.unwrap_or_default()),
-        Err(_) => {
-            let text = preview(&body);
-            let wrapped = types::Error {
-                status: Some(i64::from(parts.status.as_u16())),
-                message: (!text.is_empty()).then_some(text),
-                ..Default::default()
-            };
-            body = serde_json::to_vec(&wrapped).unwrap_or_default();
-            let json = HeaderValue::from_static("application/json");
-            parts.headers.insert(CONTENT_TYPE, json);
-            let marker = HeaderValue::from_static("1");
-            parts.headers.insert(PLAIN_TEXT_MARKER, marker);
-        }
-    }
-    parts.headers.remove(CONTENT_LENGTH);
-    parts.headers.remove(CONTENT_ENCODING);
-    http::Response::from_parts(parts, body)
-}
-
 /// Writes a field of the call's span (with the `tracing` feature).
 #[cfg(feature = "tracing")]
 fn record(field: &'static str, value: impl tracing::Value) {
@@ -298,50 +280,21 @@ fn record(field: &'static str, value: impl tracing::Value) {
 #[cfg(not(feature = "tracing"))]
 fn record<T>(_: &'static str, _: T) {}
 
-/// The method of a request that was answered with a redirect.
-#[derive(Clone, Debug)]
-pub(crate) struct RedirectedRequest(pub(crate) reqwest::Method);
-
 /// The header the generated code adds to every request.
 const API_VERSION: reqwest::header::HeaderName =
     reqwest::header::HeaderName::from_static("api-version");
 
-/// A value the request hook refused: the parameter, and why.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Refusal {
-    pub(crate) parameter: &'static str,
-    pub(crate) reason: String,
+/// The answer that carries an [`Outcome`] when there is no answer to
+/// read: a refusal, an answer too large to read, or a lost one. The
+/// generated code must be handed an answer; this one has a status no
+/// operation declares and no server sends as final (1xx), so it reaches
+/// the error type untouched, which reads only its [`Outcome`].
+fn carrier(outcome: Outcome) -> http::Response<Vec<u8>> {
+    let mut carrier = http::Response::new(Vec::new());
+    *carrier.status_mut() = StatusCode::CONTINUE;
+    carrier.extensions_mut().insert(outcome);
+    carrier
 }
-
-/// An answer larger than the limit: its status, the limit, and the
-/// `Content-Length` it declared. Carried like a [`Refusal`].
-#[derive(Clone, Debug, Default)]
-pub(crate) struct TooLarge {
-    pub(crate) status: u16,
-    pub(crate) limit: usize,
-    pub(crate) content_length: Option<u64>,
-}
-
-/// An operation not safe to repeat, sent, with no whole answer: its id and
-/// what happened. Carried like a [`Refusal`].
-#[derive(Clone, Debug)]
-pub(crate) struct MaybeApplied {
-    pub(crate) operation: Operation,
-    pub(crate) reason: String,
-}
-
-/// The answer that carries a [`Refusal`], a [`TooLarge`] or a [`MaybeApplied`].
-fn refused<T: Clone + Send + Sync + 'static>(why: T) -> http::Response<Vec<u8>> {
-    let mut refused = http::Response::new(Vec::new());
-    *refused.status_mut() = REFUSED;
-    refused.extensions_mut().insert(why);
-    refused
-}
-
-/// The status of the answer that carries a [`Refusal`]: one no operation
-/// declares and no server sends (a 1xx is never a final answer), so the
-/// generated code hands it over as unexpected, untouched.
-const REFUSED: StatusCode = StatusCode::CONTINUE;
 
 /// A form body as twilio-python 9.13 sends it (D33): each element of an
 /// array field (a [`Repeated`](crate::form::Repeated)) a pair of its own,
@@ -396,11 +349,11 @@ fn sets_unsafe_field(operation: Operation, body: &[u8]) -> bool {
 
 /// The check no type can make: `Coaching=true` needs `CallSidToCoach` (D6),
 /// in an update or a create.
-fn check_form(body: &[u8]) -> Option<Refusal> {
+fn check_form(body: &[u8]) -> Option<Outcome> {
     let pairs = crate::form::pairs(body);
     let field = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v);
     let coaching = field("Coaching").is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    (coaching && field("CallSidToCoach").is_none()).then(|| Refusal {
+    (coaching && field("CallSidToCoach").is_none()).then(|| Outcome::Refused {
         parameter: "CallSidToCoach",
         reason: "it is required when Coaching is true".to_string(),
     })
@@ -458,7 +411,10 @@ mod tests {
                 .any(|(op, field, _)| *op == Operation::UpdateParticipant && *field == name)
         };
         let refusal = check_form(b"Coaching=true").expect("a lonely coach is refused");
-        assert!(field(refusal.parameter), "{}", refusal.parameter);
+        let Outcome::Refused { parameter, .. } = refusal else {
+            panic!("{refusal:?}")
+        };
+        assert!(field(parameter), "{parameter}");
         assert!(field("Coaching"));
         assert!(
             check_form(b"Coaching=true&CallSidToCoach=CA0123456789abcdef0123456789abcdef")
