@@ -3,9 +3,11 @@
 
 use std::time::Duration;
 
+use crate::events::{EventError, ReceiveError};
 use crate::hooks::{MaybeApplied, RedirectedRequest, Refusal, TooLarge};
 use crate::retry::{Failure, retry_after};
-use crate::{UrlError, spec_facts, types};
+use crate::webhook::VerifyError;
+use crate::{ConfigError, UrlError, spec_facts, types};
 
 /// A generated type the spec restricts with a `pattern` (the ids): the
 /// generator implements it for each, from the schema's name and
@@ -156,6 +158,15 @@ pub enum Error {
         /// The answer's `Content-Length`, when it had one.
         content_length: Option<u64>,
     },
+    /// A client could not be built: a constructor of [`Client`](crate::Client)
+    /// or [`ClientConfig`](crate::ClientConfig) refused its arguments.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A status callback was not taken ([`events::receive`](crate::events::receive)),
+    /// a verifier could not be made, or a form is not an event
+    /// ([`VerifyError`] and [`EventError`] become this too).
+    #[error(transparent)]
+    Callback(#[from] ReceiveError),
 }
 
 /// An error answer from the server.
@@ -250,7 +261,9 @@ impl Error {
             Error::InvalidArgument { .. }
             | Error::InvalidResponse { .. }
             | Error::MaybeApplied { .. }
-            | Error::Paging { .. } => None,
+            | Error::Paging { .. }
+            | Error::Config(_)
+            | Error::Callback(_) => None,
         }
     }
 
@@ -322,6 +335,20 @@ impl From<UrlError> for Error {
             parameter: "URL".to_string(),
             reason: e.to_string(),
         }
+    }
+}
+
+// A verifier's refusal is a callback not taken, as `events::receive` says.
+impl From<VerifyError> for Error {
+    fn from(e: VerifyError) -> Self {
+        Error::Callback(ReceiveError::Verify(e))
+    }
+}
+
+// A form that is not an event is a callback not taken, as `events::receive` says.
+impl From<EventError> for Error {
+    fn from(e: EventError) -> Self {
+        Error::Callback(ReceiveError::Event(e))
     }
 }
 
