@@ -99,9 +99,10 @@ pub enum Error {
         was_update: bool,
     },
     /// The request could not be sent, or the answer could not be read:
-    /// connection refused or reset, timeout, TLS, a body cut short (the
-    /// cause is the error's `source()`).
-    #[error("the request failed: {0}")]
+    /// connection refused or reset, timeout, TLS, a body cut short. The
+    /// message names the URL and every cause (`...: tcp connect error:
+    /// Connection refused`); the causes are also the error's `source()`.
+    #[error("the request failed: {}", causes(.0))]
     Transport(#[source] reqwest::Error),
     /// The server answered success, but the body is not a participant.
     #[error("the answer is not a participant ({reason}); it begins: {body}")]
@@ -307,6 +308,20 @@ impl Error {
             reason,
         })
     }
+}
+
+/// An error's text followed by each of its causes' (`a: b: c`), a cause
+/// whose text the ones before already hold left out: reqwest's own text
+/// names only the URL, and what went wrong is in its causes.
+pub(crate) fn causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    for cause in std::iter::successors(error.source(), |e| e.source()) {
+        let shown = cause.to_string();
+        if !text.contains(&shown) {
+            text = format!("{text}: {shown}");
+        }
+    }
+    text
 }
 
 /// The reason phrase of a status, or nothing for an unknown one.

@@ -92,3 +92,44 @@ fn every_refusal_converts_into_the_one_error_with_its_message() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A refused connection says so in the error's message, not only in its
+/// `source()`: the whole chain of causes follows the URL, and no secret.
+#[tokio::test]
+async fn a_transport_error_shows_its_causes() {
+    // A port nothing listens on: bound, then closed.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let token = "PT-transport-secret-7e1";
+    let base = format!("http://127.0.0.1:{port}");
+    let client = Client::with_base_url(&base, TWILIO, token).unwrap();
+    let err = client
+        .participant("CF0123456789abcdef0123456789abcdef", "agent")
+        .unwrap()
+        .retrieve()
+        .await
+        .unwrap_err();
+    let Error::Transport(transport) = &err else {
+        panic!("{err:?}");
+    };
+    // The operating system's words for it ("Connection refused (os error
+    // 111)" on Linux), found among the causes.
+    let refused = std::iter::successors(std::error::Error::source(transport), |e| e.source())
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .find(|e| e.kind() == std::io::ErrorKind::ConnectionRefused)
+        .expect("a refused connection among the causes");
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with(&format!(
+            "the request failed: error sending request for url ({base}/2010-04-01/Accounts/{TWILIO}/"
+        )),
+        "{shown}"
+    );
+    assert!(shown.ends_with(&format!(": {refused}")), "{shown}");
+    assert!(shown.contains("tcp connect error"), "{shown}");
+    for shown in [shown, format!("{err:?}")] {
+        assert!(!shown.contains(token), "{shown}");
+    }
+}
