@@ -54,6 +54,12 @@
 
 #![allow(clippy::result_large_err)] // `Refused` is a whole answer; see there.
 
+// The README's examples, compiled and run by `cargo test --doc` as the
+// crate documentation's are (the README is not the crate documentation).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod events;
 
 use std::collections::BTreeMap;
@@ -279,15 +285,29 @@ impl Fake {
         conference.iter().find(|p| is(p, call_or_label)).cloned()
     }
 
-    /// Sends every event of the demo conference to `url` (an http URL on
-    /// loopback): each state change, as a form POST signed with
+    /// This fake, sending every event of the demo conference to `url` (an
+    /// http URL on loopback): each state change, as a form POST signed with
     /// [`DEMO_SIGNING_KEY`] as SignalWire signs (`X-SignalWire-Signature`),
     /// with an RFC 2822 `Timestamp`. Delivery happens in the background and
     /// never delays or fails the API call behind it; by default in order,
     /// once each, with a `SequenceNumber` that counts from 1
-    /// ([`Fake::event_delivery`] for production's ways).
-    pub fn subscribe_demo(&self, url: &str) -> Result<(), SubscribeError> {
-        self.events.subscribe(DEMO_CONFERENCE, url)
+    /// ([`Fake::event_delivery`] for production's ways). Its clones share
+    /// the subscription, a running server's [`RunningFake::fake`] included.
+    ///
+    /// ```no_run
+    /// use signalwire_participants_fake::{Delivery, Fake};
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let fake = Fake::demo()
+    ///     .event_delivery(Delivery::production_like(7))
+    ///     .subscribe_demo("http://127.0.0.1:3000/events")?;
+    /// let server = signalwire_participants_fake::start_with("127.0.0.1:0", fake).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn subscribe_demo(self, url: &str) -> Result<Self, SubscribeError> {
+        self.events.subscribe(DEMO_CONFERENCE, url)?;
+        Ok(self)
     }
 
     /// This fake, delivering its events as `delivery` says: for example

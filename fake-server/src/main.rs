@@ -86,14 +86,16 @@ async fn main() -> ExitCode {
         None => Fake::demo(),
     };
     let fake = fake.event_delivery(options.delivery());
-    if let Some(Err(e)) = options
-        .callback
-        .as_deref()
-        .map(|url| fake.subscribe_demo(url))
-    {
-        eprintln!("{e}");
-        return ExitCode::from(2);
-    }
+    let fake = match options.callback.as_deref() {
+        Some(url) => match fake.subscribe_demo(url) {
+            Ok(fake) => fake,
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => fake,
+    };
     let addr = &options.addr;
     let server = match signalwire_participants_fake::start_with(addr, fake).await {
         Ok(server) => server,

@@ -80,7 +80,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         (baseline @ ("baseline" | "baseline-timeouts"), op) => {
             // This crate's default feature leaves reqwest without a default
-            // crypto provider (see the README): a bare client needs one.
+            // crypto provider (see the README): a bare client needs one. The
+            // baseline takes the crate's own, ring, to compare like with
+            // like (rustls 0.23.48 deprecates it for lacking post-quantum
+            // key exchange).
+            #[allow(deprecated)]
             let _ = rustls::crypto::ring::default_provider().install_default();
             let credentials = base64_credentials(&account, &token);
             let mut auth = HeaderValue::from_str(&format!("Basic {credentials}"))?;

@@ -43,7 +43,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The app: its public origin is where it listens, here on loopback.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let origin = format!("http://{}", listener.local_addr()?);
-    let fake = signalwire_participants_fake::Fake::demo();
     let receiver = Receiver::new(
         Verifier::signalwire(signalwire_participants_fake::DEMO_SIGNING_KEY)?,
         origin.clone(),
@@ -54,7 +53,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tokio::spawn(async move { axum::serve(listener, app).await });
 
     // The provider (the fake), told where to send the conference's events.
-    fake.subscribe_demo(&format!("{origin}/conference-events"))?;
+    let fake = signalwire_participants_fake::Fake::demo()
+        .subscribe_demo(&format!("{origin}/conference-events"))?;
     let server = signalwire_participants_fake::start_with("127.0.0.1:0", fake).await?;
     let demo = server.demo();
     let client =

@@ -7,7 +7,7 @@ use base64::Engine as _;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use secrecy::ExposeSecret as _;
 
-use crate::Client;
+use crate::{Client, Patterned, types};
 
 /// A secret (API token or auth token): never shown by `Debug`, wiped from
 /// memory when dropped. Made from a `String`, a `&str`, a `&String` (a token
@@ -100,7 +100,7 @@ pub const ENV_API_TOKEN: &str = "SIGNALWIRE_API_TOKEN";
 /// `Client` assembled by hand around another `reqwest::Client`).
 #[derive(Clone, Debug)]
 pub struct ClientState {
-    pub(crate) account_sid: String,
+    pub(crate) account_sid: types::AccountSid,
     pub(crate) http: reqwest::Client,
     pub(crate) retries: Option<Retries>,
     pub(crate) max_response_bytes: usize,
@@ -143,7 +143,10 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: String,
     },
-    /// A user name or secret cannot be put in a Basic `Authorization` header.
+    /// A user name or secret cannot be put in a Basic `Authorization`
+    /// header, or the user name is not an account id the spec accepts (the
+    /// `AccountSid` of every path: a SignalWire project id or a Twilio
+    /// account SID).
     #[error("invalid {which}: {reason}")]
     InvalidCredential {
         /// Which one: `username` or `password`.
@@ -175,7 +178,7 @@ pub enum ConfigError {
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
     base_url: String,
-    username: String,
+    account_sid: types::AccountSid,
     password: Secret,
     connect_timeout: Duration,
     timeout: Duration,
@@ -221,6 +224,9 @@ impl ClientConfig {
     /// Any base URL: a proxy, a fake server, a test. The path operations are
     /// appended to it (`{base}/2010-04-01/Accounts/...`). Plain `http` is
     /// accepted only for loopback hosts (`127.0.0.0/8`, `::1`, `localhost`).
+    /// `username` is the account every path names, as for the other
+    /// constructors: a SignalWire project id or a Twilio account SID, refused
+    /// now if it is neither.
     pub fn with_base_url(
         base_url: &str,
         username: &str,
@@ -278,9 +284,15 @@ impl ClientConfig {
                 "it contains `:`, which Basic authentication cannot carry",
             );
         }
+        // The user name is the account of every path: checked now, or every
+        // call would fail with the same refusal. It is not quoted (a token
+        // passed in its place must not show).
+        let Ok(account_sid) = username.parse::<types::AccountSid>() else {
+            return refuse("username", types::AccountSid::ACCEPTS);
+        };
         Ok(ClientConfig {
             base_url,
-            username: username.to_string(),
+            account_sid,
             password,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
@@ -353,7 +365,7 @@ impl ClientConfig {
     /// credentials in a header marked sensitive, and no redirect is ever
     /// followed (see [`Error::Redirect`](crate::Error::Redirect)).
     pub fn build(self) -> Result<Client, ConfigError> {
-        let credentials = format!("{}:{}", self.username, self.password.expose_secret());
+        let credentials = format!("{}:{}", self.account_sid, self.password.expose_secret());
         let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
         let mut auth = HeaderValue::from_str(&format!("Basic {encoded}"))
             .expect("base64 text is always a valid header value");
@@ -369,7 +381,7 @@ impl ClientConfig {
             .build()
             .map_err(ConfigError::Http)?;
         let state = ClientState {
-            account_sid: self.username,
+            account_sid: self.account_sid,
             http: http.clone(),
             retries: self.retries,
             max_response_bytes: self.max_response_bytes,
@@ -390,6 +402,10 @@ fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Config
 fn tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, ConfigError> {
     use std::sync::Arc;
     let failed = |e: rustls::Error| ConfigError::Tls(e.to_string());
+    // rustls 0.23.48 deprecates ring's provider (no post-quantum key
+    // exchange) and offers no other way to get it; ring stays for its build
+    // time (BENCHMARKS.md, "Build times"), so users' builds must not warn.
+    #[allow(deprecated)]
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = rustls_platform_verifier::Verifier::new(provider.clone()).map_err(failed)?;
     let mut config = rustls::ClientConfig::builder_with_provider(provider)

@@ -6,7 +6,7 @@ use std::fmt::Display;
 use crate::error::{parse, parse_url};
 use crate::types::builder::CreateParticipantRequest as Body;
 use crate::types::{self, CallProgressEvent, ConferenceEventName, ConferenceEventSubscription};
-use crate::{Error, HttpUrl, Participants, spec_facts};
+use crate::{Error, HttpUrl, Participants, Patterned, spec_facts};
 
 /// A refusal of a value for the field `parameter`.
 fn invalid(parameter: &str, reason: impl Display) -> Error {
@@ -51,13 +51,17 @@ impl<'a> Participants<'a> {
     /// # }
     /// ```
     pub fn add(&self, from: &str, to: &str) -> AddParticipant<'a> {
-        let body = Body::default().from(from).to(to);
+        let body = Body::default().from(from);
         let (participants, refused) = (self.clone(), None);
-        AddParticipant {
+        let add = AddParticipant {
             participants,
             body,
             refused,
-        }
+        };
+        // Refused as the field it is, with the shapes the spec accepts (D37).
+        let to = to.parse::<types::DialTarget>();
+        let to = to.map_err(|_| invalid("To", types::DialTarget::ACCEPTS));
+        add.set(to, |b, to| b.to(to))
     }
 }
 
@@ -228,11 +232,54 @@ mod tests {
             .label(&"x".repeat(129));
         let refused = add.coach("nope").refused.unwrap().to_string();
         assert!(refused.starts_with("invalid Label: "), "{refused}");
-        let add = participants.add("+1", "+2").status_callback("calls", []);
+        let add = participants.add("+15017122661", "+15558675310");
+        let add = add.status_callback("calls", []);
         let refused = add.refused.unwrap().to_string();
         assert!(
             refused.starts_with("invalid StatusCallback: `calls` is not an absolute URL"),
             "{refused}"
         );
+    }
+
+    /// `To` is the spec's `DialTarget` (D37): a number with its `+`, or a
+    /// `sip:`, `client:` or `app:` address; anything else is refused before
+    /// sending, as the field it is, with the shapes the spec accepts.
+    #[test]
+    fn to_is_a_number_or_an_address() {
+        let client = crate::Client::twilio("AC0123456789abcdef0123456789abcdef", "t").unwrap();
+        let participants = client
+            .participants("CF0123456789abcdef0123456789abcdef")
+            .unwrap();
+        let from = "+15017122661";
+        for to in [
+            "+15558675310",
+            "+442071838750",
+            "sip:agent@example.com;transport=tls?X-Team=blue",
+            "client:alice?skill=billing",
+            "app:AP0123456789abcdef0123456789abcdef",
+        ] {
+            let add = participants.add(from, to);
+            assert!(add.refused.is_none(), "{to}");
+            let body = types::CreateParticipantRequest::try_from(add.body).unwrap();
+            assert_eq!(body.to, to);
+        }
+        for to in [
+            "hello",
+            "",
+            "15558675310",
+            "+1 555 867 5310",
+            "+0123",
+            "+1234567890123456",
+            "sip:",
+            "client:alice smith",
+            "SIP agent@example.com",
+        ] {
+            let refused = participants.add(from, to).refused.unwrap().to_string();
+            assert_eq!(
+                refused,
+                "invalid To: expected an E.164 number (`+` and 2 to 15 digits), a `sip:` URI, `client:` and a client name, or `app:` and a TwiML App SID, without spaces",
+                "{to:?}"
+            );
+        }
     }
 }

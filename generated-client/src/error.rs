@@ -3,9 +3,11 @@
 
 use std::time::Duration;
 
+use crate::events::{EventError, ReceiveError};
 use crate::outcome::{ApiError, Outcome, preview, reason};
 use crate::retry::Failure;
-use crate::{UrlError, spec_facts};
+use crate::webhook::VerifyError;
+use crate::{ConfigError, UrlError, spec_facts};
 
 /// A generated type the spec restricts with a `pattern` (the ids): the
 /// generator implements it for each, from the schema's name and
@@ -70,9 +72,10 @@ pub enum Error {
         was_update: bool,
     },
     /// The request could not be sent, or the answer could not be read:
-    /// connection refused or reset, timeout, TLS, a body cut short (the
-    /// cause is the error's `source()`).
-    #[error("the request failed: {0}")]
+    /// connection refused or reset, timeout, TLS, a body cut short. The
+    /// message names the URL and every cause (`...: tcp connect error:
+    /// Connection refused`); the causes are also the error's `source()`.
+    #[error("the request failed: {}", causes(.0))]
     Transport(#[source] reqwest::Error),
     /// The server answered success, but the body is not a participant.
     #[error("the answer is not a participant ({reason}); it begins: {body}")]
@@ -129,6 +132,15 @@ pub enum Error {
         /// The answer's `Content-Length`, when it had one.
         content_length: Option<u64>,
     },
+    /// A client could not be built: a constructor of [`Client`](crate::Client)
+    /// or [`ClientConfig`](crate::ClientConfig) refused its arguments.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A status callback was not taken ([`events::receive`](crate::events::receive)),
+    /// a verifier could not be made, or a form is not an event
+    /// ([`VerifyError`] and [`EventError`] become this too).
+    #[error(transparent)]
+    Callback(#[from] ReceiveError),
 }
 
 impl Error {
@@ -170,7 +182,9 @@ impl Error {
             Error::InvalidArgument { .. }
             | Error::InvalidResponse { .. }
             | Error::MaybeApplied { .. }
-            | Error::Paging { .. } => None,
+            | Error::Paging { .. }
+            | Error::Config(_)
+            | Error::Callback(_) => None,
         }
     }
 
@@ -216,6 +230,20 @@ impl Error {
     }
 }
 
+/// An error's text followed by each of its causes' (`a: b: c`), a cause
+/// whose text the ones before already hold left out: reqwest's own text
+/// names only the URL, and what went wrong is in its causes.
+pub(crate) fn causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    for cause in std::iter::successors(error.source(), |e| e.source()) {
+        let shown = cause.to_string();
+        if !text.contains(&shown) {
+            text = format!("{text}: {shown}");
+        }
+    }
+    text
+}
+
 impl From<UrlError> for Error {
     /// A URL refused when it was built (which field it was for is the
     /// caller's to know).
@@ -224,6 +252,20 @@ impl From<UrlError> for Error {
             parameter: "URL".to_string(),
             reason: e.to_string(),
         }
+    }
+}
+
+// A verifier's refusal is a callback not taken, as `events::receive` says.
+impl From<VerifyError> for Error {
+    fn from(e: VerifyError) -> Self {
+        Error::Callback(ReceiveError::Verify(e))
+    }
+}
+
+// A form that is not an event is a callback not taken, as `events::receive` says.
+impl From<EventError> for Error {
+    fn from(e: EventError) -> Self {
+        Error::Callback(ReceiveError::Event(e))
     }
 }
 

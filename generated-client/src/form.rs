@@ -488,7 +488,7 @@ mod tests {
     #[test]
     fn an_array_field_keeps_every_value_of_its_repeated_key_in_order() {
         use crate::types::{CallProgressEvent, ConferenceEventSubscription as Sub};
-        let body = b"From=a&StatusCallbackEvent=ringing&To=b&Label=x&StatusCallbackEvent=answered&Label=y&ConferenceStatusCallbackEvent=join&StatusCallbackEvent=someday";
+        let body = b"From=a&StatusCallbackEvent=ringing&To=client:b&Label=x&StatusCallbackEvent=answered&Label=y&ConferenceStatusCallbackEvent=join&StatusCallbackEvent=someday";
         let create: crate::types::CreateParticipantRequest = decode(body, Unknown::Refuse).unwrap();
         let events = create.status_callback_event.unwrap();
         let want = [

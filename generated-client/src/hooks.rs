@@ -140,12 +140,7 @@ impl Client {
         let (mut answer, maybe_applied) = match outcome {
             // Sent, unanswered, not safe to repeat: say it may have been applied.
             Err(e) if !idempotent && Failure::of(&e) == Failure::Lost => {
-                let reason =
-                    std::iter::successors(Some(&e as &dyn std::error::Error), |e| e.source());
-                let reason = reason
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(": ");
+                let reason = crate::error::causes(&e);
                 return Ok(reqwest::Response::from(carrier(Outcome::MaybeApplied {
                     operation,
                     reason,

@@ -464,7 +464,8 @@ fn builder_refusals(code: &syn::File, spec: &openapiv3::OpenAPI) -> Vec<(String,
 
 /// What the hand-written layer and the fake server read from the spec
 /// instead of restating it: the shapes each patterned schema accepts (its
-/// description, for error messages, also as a [`PATTERNED_TRAIT`] impl),
+/// description, for error messages, also as a [`PATTERNED_TRAIT`] impl,
+/// beside its `Display` and its comparisons with `str` and `String`),
 /// each operation's method and path template, its parameters, the fields of
 /// its form body and of every object schema, and the builder's refusals.
 fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStream {
@@ -539,6 +540,9 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
     let objects = objects
         .iter()
         .map(|(name, field, kind)| quote::quote! { (#name, #field, #kind) });
+    // Besides the trait: shown as the value, and compared with text either
+    // way round, since the responses carry the same ids as plain strings
+    // (D11) and an application compares an event's id with a listing's.
     let patterned = shapes.iter().map(|(name, text)| {
         let ident = quote::format_ident!("{name}");
         let path: syn::Path = syn::parse_str(PATTERNED_TRAIT).expect("a Rust path");
@@ -546,6 +550,41 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             impl #path for types::#ident {
                 const SCHEMA: &'static str = #name;
                 const ACCEPTS: &'static str = #text;
+            }
+            impl ::std::fmt::Display for types::#ident {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+            impl ::std::cmp::PartialEq<str> for types::#ident {
+                fn eq(&self, other: &str) -> bool {
+                    self.as_str() == other
+                }
+            }
+            impl ::std::cmp::PartialEq<&str> for types::#ident {
+                fn eq(&self, other: &&str) -> bool {
+                    self.as_str() == *other
+                }
+            }
+            impl ::std::cmp::PartialEq<::std::string::String> for types::#ident {
+                fn eq(&self, other: &::std::string::String) -> bool {
+                    self.as_str() == other.as_str()
+                }
+            }
+            impl ::std::cmp::PartialEq<types::#ident> for str {
+                fn eq(&self, other: &types::#ident) -> bool {
+                    self == other.as_str()
+                }
+            }
+            impl ::std::cmp::PartialEq<types::#ident> for &str {
+                fn eq(&self, other: &types::#ident) -> bool {
+                    *self == other.as_str()
+                }
+            }
+            impl ::std::cmp::PartialEq<types::#ident> for ::std::string::String {
+                fn eq(&self, other: &types::#ident) -> bool {
+                    self.as_str() == other.as_str()
+                }
             }
         }
     });

@@ -249,20 +249,26 @@ async fn the_fake_refuses_a_create_as_twilio_does() {
         );
         assert_eq!(body["code"], 20004);
     }
+    // `From` may be a SIP user name (anything); `To` is the spec's
+    // `DialTarget` (D37), so each case below has a good one but the first.
     let cases = [
+        ("From=a&To=hello", 10000),
         ("From=%2B15017122661", 21201),
         ("To=%2B15558675310", 21213),
         ("", 21201),
-        ("From=a&To=b&Nope=1", 10000),
-        ("From=a&To=b&StatusCallback=calls", 21402),
-        ("From=a&To=b&StatusCallbackMethod=PUT", 13221),
+        ("From=a&To=client:b&Nope=1", 10000),
+        ("From=a&To=client:b&StatusCallback=calls", 21402),
+        ("From=a&To=client:b&StatusCallbackMethod=PUT", 13221),
         // The spec's bounds (spec_facts::FIELD_BOUNDS), which the generated
         // integer types do not check.
-        ("From=a&To=b&Timeout=4", 10000),
-        ("From=a&To=b&MachineDetectionSpeechThreshold=6001", 10000),
-        ("From=a&To=b&Coaching=true", 10000),
+        ("From=a&To=client:b&Timeout=4", 10000),
         (
-            "From=a&To=b&Coaching=true&CallSidToCoach=CA00000000000000000000000000000009",
+            "From=a&To=client:b&MachineDetectionSpeechThreshold=6001",
+            10000,
+        ),
+        ("From=a&To=client:b&Coaching=true", 10000),
+        (
+            "From=a&To=client:b&Coaching=true&CallSidToCoach=CA00000000000000000000000000000009",
             16002,
         ),
     ];
@@ -274,6 +280,44 @@ async fn the_fake_refuses_a_create_as_twilio_does() {
             "{body}: {answer}"
         );
     }
+}
+
+/// A `To` the spec's `DialTarget` refuses (D37) is refused by `add()`
+/// before anything is sent, and by the fake when the generated builder
+/// sends it anyway (the builder checks only its own parameters): both
+/// name the field and the shapes the spec accepts.
+#[tokio::test]
+async fn a_to_that_is_no_number_or_address_is_refused_by_client_and_fake() {
+    let (server, client) = fake().await;
+    let participants = client.participants(DEMO_CONFERENCE).unwrap();
+    let accepts = "expected an E.164 number (`+` and 2 to 15 digits), a `sip:` URI, `client:` and a client name, or `app:` and a TwiML App SID, without spaces";
+    let err = participants.add(FROM, "hello").send().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidArgument { parameter, reason } if parameter == "To" && reason == accepts),
+        "{err:?}"
+    );
+    // The body a looser client would send: `To=hello`, as a form.
+    let http = participants_shapes::raw_http_client();
+    let url = format!(
+        "http://{}/2010-04-01/Accounts/{DEMO_ACCOUNT}/Conferences/{DEMO_CONFERENCE}/Participants.json",
+        server.addr
+    );
+    let answer = http
+        .post(url)
+        .basic_auth(DEMO_ACCOUNT, Some(DEMO_TOKEN))
+        .form(&[("From", FROM), ("To", "hello")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 400);
+    let answer: Value = answer.json().await.unwrap();
+    assert_eq!(answer["code"], 10000);
+    assert_eq!(
+        answer["message"],
+        format!("Invalid value 'hello' for To: {accepts}")
+    );
+    // Nobody was dialed.
+    assert_eq!(listed(&client, DEMO_CONFERENCE).await.len(), 4);
 }
 
 /// A client on SignalWire's paths gets the 405 too, as an API error.

@@ -71,8 +71,10 @@ async fn end_of_conference(delivery: Delivery) -> (Vec<Taken>, Vec<Named>) {
         .with_state((receiver, sender));
     tokio::spawn(async move { axum::serve(listener, app).await });
 
-    let fake = Fake::with_participants(PARTICIPANTS).event_delivery(delivery);
-    fake.subscribe_demo(&format!("{origin}/events")).unwrap();
+    let fake = Fake::with_participants(PARTICIPANTS)
+        .event_delivery(delivery)
+        .subscribe_demo(&format!("{origin}/events"))
+        .unwrap();
     let server = signalwire_participants_fake::start_with("127.0.0.1:0", fake)
         .await
         .unwrap();

@@ -59,8 +59,7 @@ pub(crate) async fn app() -> (String, mpsc::UnboundedReceiver<ConferenceEvent>) 
 /// The demo fake, sending the demo conference's events to `url`, and a
 /// client of it.
 pub(crate) async fn fake_sending_to(url: &str) -> (RunningFake, Client) {
-    let fake = Fake::demo();
-    fake.subscribe_demo(url).unwrap();
+    let fake = Fake::demo().subscribe_demo(url).unwrap();
     let server = signalwire_participants_fake::start_with("127.0.0.1:0", fake)
         .await
         .unwrap();
@@ -312,7 +311,7 @@ fn only_loopback_status_callbacks_are_taken() {
         "http://example.com/events",
         "not a url",
     ] {
-        let err = fake.subscribe_demo(url).unwrap_err();
+        let err = fake.clone().subscribe_demo(url).unwrap_err();
         assert!(err.to_string().contains(url), "{err}");
     }
     for url in [
@@ -320,6 +319,6 @@ fn only_loopback_status_callbacks_are_taken() {
         "http://[::1]:9/e",
         "http://localhost:9/e",
     ] {
-        fake.subscribe_demo(url).unwrap();
+        fake.clone().subscribe_demo(url).unwrap();
     }
 }

@@ -53,8 +53,9 @@ async fn conference(n: usize) -> (RunningFake, Client, Events) {
         .route("/events", post(take))
         .with_state((receiver, sender));
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let fake = Fake::with_participants(n);
-    fake.subscribe_demo(&format!("{origin}/events")).unwrap();
+    let fake = Fake::with_participants(n)
+        .subscribe_demo(&format!("{origin}/events"))
+        .unwrap();
     let server = signalwire_participants_fake::start_with("127.0.0.1:0", fake)
         .await
         .unwrap();

@@ -25,6 +25,9 @@ pub const TOKEN: &str = "PT-secret-token-4f1d9c";
 /// ring up per client), so a bare `reqwest::Client::new()` in the same build
 /// needs one installed, as any application in that situation does.
 pub fn raw_http_client() -> reqwest::Client {
+    // The provider the client crate uses (deprecated by rustls 0.23.48 only
+    // for lacking post-quantum key exchange), so that no other is built.
+    #[allow(deprecated)]
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::new()
 }

@@ -4,6 +4,8 @@
 use signalwire_participants::{Client, ClientConfig, ClientInfo, ConfigError, Secret};
 
 const TOKEN: &str = "PT-very-secret-0123";
+/// A SignalWire project id, the user name of every base URL test.
+const PROJECT: &str = "b3877c40-da60-4998-90ad-b792e98472af";
 
 fn assert_no_secret(text: &str) {
     assert!(!text.contains(TOKEN), "the token leaked: {text}");
@@ -122,7 +124,7 @@ fn base_urls_plain_http_only_on_loopback() {
         "http://localhost:3000/api/laml/",
         "https://proxy.example.com/laml",
     ] {
-        let c = Client::with_base_url(ok, "user", TOKEN).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        let c = Client::with_base_url(ok, PROJECT, TOKEN).unwrap_or_else(|e| panic!("{ok}: {e}"));
         assert!(!c.baseurl().ends_with('/'), "{ok} keeps no trailing slash");
     }
     for (bad, reason) in [
@@ -154,7 +156,7 @@ fn base_urls_plain_http_only_on_loopback() {
         ),
         ("not a url", "relative URL without a base"),
     ] {
-        let err = Client::with_base_url(bad, "user", TOKEN).unwrap_err();
+        let err = Client::with_base_url(bad, PROJECT, TOKEN).unwrap_err();
         assert!(err.to_string().ends_with(reason), "{bad}: {err}");
     }
 }
@@ -163,7 +165,7 @@ fn base_urls_plain_http_only_on_loopback() {
 fn credentials_in_a_url_are_refused_and_not_echoed() {
     let err = Client::with_base_url(
         &format!("https://user:{TOKEN}@proxy.example.com"),
-        "user",
+        PROJECT,
         TOKEN,
     )
     .unwrap_err();
@@ -191,6 +193,52 @@ fn bad_credentials_are_refused() {
         err.to_string(),
         "invalid password: it contains a control character"
     );
+}
+
+/// The user name is the account every path names: one the spec's
+/// `AccountSid` refuses is refused when the client is built, not by every
+/// call after, and the refusal says what is accepted without quoting it (a
+/// token passed in its place must not show).
+#[test]
+fn an_account_the_spec_refuses_is_refused_when_built() {
+    let accepts =
+        "expected a SignalWire project id (UUID) or a Twilio account SID (`AC` and 32 hex digits)";
+    let refusals = [
+        Client::twilio("AC123", TOKEN).unwrap_err(),
+        Client::twilio(TOKEN, "AC0123456789abcdef0123456789abcdef").unwrap_err(),
+        Client::with_base_url("http://127.0.0.1:9", "abc", TOKEN).unwrap_err(),
+        Client::signalwire("example", "b3877c40-da60-4998-90ad", TOKEN).unwrap_err(),
+        ClientConfig::from_lookup(|name| {
+            Some(
+                if name == "SIGNALWIRE_PROJECT_ID" {
+                    "my-project"
+                } else {
+                    "example"
+                }
+                .into(),
+            )
+        })
+        .unwrap_err(),
+    ];
+    for err in refusals {
+        assert!(
+            matches!(
+                err,
+                ConfigError::InvalidCredential {
+                    which: "username",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(err.to_string(), format!("invalid username: {accepts}"));
+        assert_no_secret(&format!("{err} {err:?}"));
+    }
+    // Both providers' shapes, hex digits in either case.
+    for account in [PROJECT, "AC0123456789ABCDEF0123456789abcdef"] {
+        let client = Client::with_base_url("http://127.0.0.1:9", account, TOKEN).unwrap();
+        assert_eq!(client.account_sid(), account);
+    }
 }
 
 #[test]

@@ -289,6 +289,35 @@ fn unknown_fields_land_in_extra_and_typed_fields_stay_typed() {
     assert_eq!(read(&first), event);
 }
 
+/// An event's ids are the spec's types (`CallId`, `ConferenceSid`...) and a
+/// listing's are plain strings (D11): they compare either way round, with
+/// a `&str` too, and show as the value.
+#[test]
+fn an_event_id_compares_with_text_and_shows_as_it() {
+    let event = read(TWILIO_JOIN);
+    let call = event.call_sid.as_ref().unwrap();
+    let text = "CA8b2b3a1b8f0e4a1c9d7e6f5a4b3c2d1e";
+    let listed: signalwire_participants::types::Participant =
+        serde_json::from_value(serde_json::json!({ "call_sid": text })).unwrap();
+    let listed = listed.call_sid.unwrap();
+    assert!(*call == listed);
+    assert!(listed == *call);
+    assert!(*call == *text);
+    assert!(*text == *call);
+    assert_eq!(call, text);
+    assert_eq!(text, call);
+    assert_ne!(call, "CA0000000000000000000000000000000a");
+    assert_eq!(call.to_string(), text);
+    assert_eq!(
+        format!("{} in {}", call, event.conference_sid),
+        format!("{text} in CFe08c870b500f6e44a9ad184defd1f391")
+    );
+    assert_eq!(event.account_sid, "AC25e16e9a716a4a1786a7c83f58e30482");
+    // What an application writes to match an event to a listed participant.
+    let same = |listed: Option<&str>| event.call_sid.as_ref().map(|c| c.as_str()) == listed;
+    assert!(same(Some(text)) && !same(None));
+}
+
 #[test]
 fn booleans_are_read_in_any_case() {
     let event = read(&format!(
