@@ -14,7 +14,7 @@ pub const PREAMBLE: &str = "// @generated from openapi/participants.yaml by part
 
 /// The hand-written function an open enum reads its value with: any
 /// scalar, as text (a status that is a number is kept, not refused).
-pub const SCALAR_TEXT: &str = "crate::date::scalar_to_string";
+pub const SCALAR_TEXT: &str = "crate::wire::date::scalar_to_string";
 /// The hand-written type the generated `Client` carries (no secrets in it).
 pub const INNER_TYPE: &str = "crate::ClientState";
 /// The hand-written type every `format: date-time-rfc-2822` string becomes.

@@ -36,9 +36,9 @@ use std::time::Duration;
 
 use futures_util::{StreamExt, TryStreamExt, stream};
 
-use crate::participant::call_key;
-use crate::retry::{Gate, Scope};
+use crate::transport::retry::{Gate, Scope};
 use crate::types::{self, UpdateParticipantRequest};
+use crate::wire::ids::call_key;
 use crate::{Error, ParticipantRef, Participants, Retries, spec_facts};
 
 /// How many calls a whole-conference action has in flight unless told

@@ -4,8 +4,9 @@
 //! Ids are checked by the generated types (the spec's patterns) when the
 //! participant is named; the form checks run in the request hook.
 
-use crate::error::{parse, parse_url};
+use crate::transport::error::parse_url;
 use crate::types::{self, UpdateParticipantRequest};
+use crate::wire::ids::parse;
 use crate::{Client, Error};
 
 /// One participant of one conference, with its ids checked.
@@ -169,20 +170,6 @@ impl ParticipantRef<'_> {
 
 /// The wire names of the URL fields the presets set, for their refusals
 /// (a test checks that each is one of the spec's URL fields).
-/// How two call ids compare: the spec's `CallId` takes hex digits in
-/// either case for the same id, so an id of that shape compares in lower
-/// case; anything else (a label) exactly.
-pub(crate) fn call_key(id: &str) -> std::borrow::Cow<'_, str> {
-    match id.parse::<types::CallId>() {
-        Ok(_) if id.bytes().any(|b| b.is_ascii_uppercase()) => {
-            // The prefix (`CA`) is upper case in the pattern: keep it.
-            let (prefix, rest) = id.split_at(if id.starts_with("CA") { 2 } else { 0 });
-            format!("{prefix}{}", rest.to_ascii_lowercase()).into()
-        }
-        _ => id.into(),
-    }
-}
-
 pub(crate) const HOLD_URL: &str = "HoldUrl";
 pub(crate) const ANNOUNCE_URL: &str = "AnnounceUrl";
 

@@ -3,9 +3,10 @@
 
 use std::fmt::Display;
 
-use crate::error::{parse, parse_url};
+use crate::transport::error::parse_url;
 use crate::types::builder::CreateParticipantRequest as Body;
 use crate::types::{self, CallProgressEvent, ConferenceEventName, ConferenceEventSubscription};
+use crate::wire::ids::parse;
 use crate::{Error, HttpUrl, Participants, Patterned, spec_facts};
 
 /// A refusal of a value for the field `parameter`.
@@ -119,7 +120,7 @@ impl AddParticipant<'_> {
         url: &str,
         events: impl IntoIterator<Item = CallProgressEvent>,
     ) -> Self {
-        let events: crate::form::Repeated<_> = events.into_iter().collect();
+        let events: crate::wire::form::Repeated<_> = events.into_iter().collect();
         let url = parse_url::<HttpUrl>("StatusCallback", url);
         self.set(url, |b, url| {
             b.status_callback(url).status_callback_event(events)

@@ -75,7 +75,9 @@ pub enum Unknown {
     /// Keep it, as text (for a type that keeps unknown fields, such as an
     /// event: the providers add fields over time).
     Keep,
-    /// Refuse the form (for a closed body).
+    /// Refuse the form (for a closed body). Only a server reads a closed
+    /// body this way (the `fake` feature).
+    #[cfg_attr(not(any(feature = "fake", test)), allow(dead_code))]
     Refuse,
 }
 
@@ -84,6 +86,8 @@ pub enum Unknown {
 /// URLs, required fields).
 ///
 /// ```
+/// # #[cfg(feature = "fake")]
+/// # fn main() -> Result<(), signalwire_participants::form::FormError> {
 /// use signalwire_participants::form::{Unknown, decode};
 /// use signalwire_participants::types::UpdateParticipantRequest;
 ///
@@ -91,7 +95,10 @@ pub enum Unknown {
 /// assert_eq!(update.muted, Some(true));
 /// let err = decode::<UpdateParticipantRequest>(b"HoldUrl=hold.mp3", Unknown::Refuse).unwrap_err();
 /// assert_eq!(err.to_string(), "invalid value 'hold.mp3' for HoldUrl: `hold.mp3` is not an absolute URL (relative URL without a base)");
-/// # Ok::<(), signalwire_participants::form::FormError>(())
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "fake"))]
+/// # fn main() {}
 /// ```
 pub fn decode<T: Schema>(bytes: &[u8], unknown: Unknown) -> Result<T, FormError> {
     decode_parsed(bytes, pairs(bytes), unknown)

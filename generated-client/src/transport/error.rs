@@ -4,29 +4,10 @@
 use std::time::Duration;
 
 use crate::events::{EventError, ReceiveError};
-use crate::outcome::{ApiError, Outcome, preview, reason};
-use crate::retry::Failure;
+use crate::transport::outcome::{ApiError, Outcome, preview, reason};
+use crate::transport::retry::Failure;
 use crate::webhook::VerifyError;
 use crate::{ConfigError, UrlError, spec_facts};
-
-/// A generated type the spec restricts with a `pattern` (the ids): the
-/// generator implements it for each, from the schema's name and
-/// description, so that a refusal names both without a lookup.
-pub trait Patterned: std::str::FromStr {
-    /// The component schema's name (`CallSid`), as refusals name it.
-    const SCHEMA: &'static str;
-    /// What the schema accepts, from its description ("expected a SignalWire call id...").
-    const ACCEPTS: &'static str;
-}
-
-/// `value` as the generated type `T`, or the error that names the schema
-/// and the shapes the spec accepts for it.
-pub(crate) fn parse<T: Patterned>(value: &str) -> Result<T, Error> {
-    value.parse().map_err(|_| Error::InvalidArgument {
-        parameter: T::SCHEMA.to_string(),
-        reason: T::ACCEPTS.to_string(),
-    })
-}
 
 /// A URL for the field `parameter`, or the error that names it.
 pub(crate) fn parse_url<T: std::str::FromStr<Err = UrlError>>(
@@ -272,7 +253,7 @@ impl From<EventError> for Error {
 impl From<progenitor_client::Error<()>> for Error {
     /// The generator's view of the spec declares no error answers, so every
     /// answer that is not a success comes here as unexpected, carrying what
-    /// the request hook decided of it ([`Outcome`]).
+    /// the request hook decided of it (its `Outcome`).
     fn from(e: progenitor_client::Error<()>) -> Self {
         use progenitor_client::Error as E;
         match e {
@@ -333,7 +314,7 @@ impl From<progenitor_client::Error<()>> for Error {
 
 #[cfg(test)]
 mod tests {
-    use crate::retry::Failure;
+    use crate::transport::retry::Failure;
 
     /// The README's retry table, row by row, is the policy: for every
     /// status from 400 to 599 (a status no row lists is "any other
@@ -341,7 +322,7 @@ mod tests {
     /// safe to repeat and one that is not.
     #[test]
     fn the_readme_retry_table_is_the_policy() {
-        let readme = include_str!("../README.md");
+        let readme = include_str!("../../README.md");
         let section = readme
             .split("\n## Retries\n")
             .nth(1)

@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::Error;
-use crate::error::parse;
 use crate::types::{self, ConferenceEvent, ConferenceEventName as Name};
+use crate::wire::ids::parse;
 
 /// A conference's participants and their muted, hold and coaching state,
 /// folded from its status callbacks ([`apply`](Self::apply)) and seeded or

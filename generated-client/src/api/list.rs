@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use futures_util::{Stream, TryStreamExt, stream};
 
-use crate::error::parse;
+use crate::wire::ids::parse;
 use crate::{Client, Error, builder, types};
 
 /// The participants of one conference, with filters and a page size: read

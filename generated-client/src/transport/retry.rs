@@ -3,8 +3,8 @@
 //! again, how long to wait (the server's `Retry-After`, capped, or one
 //! backoff schedule), the attempts and the time budget, and whether an
 //! earlier try may have been applied. The request hook runs the only retry
-//! loop ([`crate::hooks`]); a whole-conference action adds its shared
-//! pause ([`Gate`]) through [`Scope`].
+//! loop; a whole-conference action adds its shared pause ([`Gate`])
+//! through [`Scope`].
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};

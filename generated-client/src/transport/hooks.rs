@@ -23,7 +23,7 @@
 //!   a larger one is not read further ([`Outcome::TooLarge`]).
 //! - Retries, when turned on (`ClientConfig::retries`), or inside a
 //!   whole-conference action: the generator has none. What is retried is
-//!   the one policy of [`crate::retry`], which `Error::is_retryable` states
+//!   the one policy of [`crate::transport::retry`], which `Error::is_retryable` states
 //!   too; and, with the `tracing` feature, one span per call. A request not
 //!   safe to repeat (the spec's `x-safe-to-repeat`) that may have been
 //!   applied says so: a 5xx answer's [`ApiError`] says it, and a lost
@@ -38,9 +38,9 @@ use progenitor_client::{ClientHooks, Error, OperationInfo};
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 
-use crate::outcome::{ApiError, Outcome};
-use crate::retry::{Failure, Scope, Tries, pauses_everyone, retry_after};
 use crate::spec_facts::Operation;
+use crate::transport::outcome::{ApiError, Outcome};
+use crate::transport::retry::{Failure, Scope, Tries, pauses_everyone, retry_after};
 use crate::{Client, ClientState, Retries};
 
 impl ClientHooks<ClientState> for Client {
@@ -107,7 +107,7 @@ impl ClientHooks<ClientState> for Client {
 
 impl Client {
     /// One call: the request, tried as often as the retry policy allows
-    /// ([`crate::retry`]: the client's settings, or those of the
+    /// ([`crate::transport::retry`]: the client's settings, or those of the
     /// whole-conference action the call is part of), its answer read whole
     /// (within the size limit) and made into what the generated code can
     /// read.
@@ -140,7 +140,7 @@ impl Client {
         let (mut answer, maybe_applied) = match outcome {
             // Sent, unanswered, not safe to repeat: say it may have been applied.
             Err(e) if !idempotent && Failure::of(&e) == Failure::Lost => {
-                let reason = crate::error::causes(&e);
+                let reason = crate::transport::error::causes(&e);
                 return Ok(reqwest::Response::from(carrier(Outcome::MaybeApplied {
                     operation,
                     reason,
@@ -292,7 +292,7 @@ fn carrier(outcome: Outcome) -> http::Response<Vec<u8>> {
 }
 
 /// A form body as twilio-python 9.13 sends it (D33): each element of an
-/// array field (a [`Repeated`](crate::form::Repeated)) a pair of its own,
+/// array field (a [`Repeated`](crate::wire::form::Repeated)) a pair of its own,
 /// and every key and value encoded as Python's `quote_plus` encodes them
 /// (letters, digits and `_.-~` kept, a space as `+`).
 fn encode_form(operation: Operation, body: &[u8]) -> Vec<u8> {
@@ -323,8 +323,8 @@ fn encode_form(operation: Operation, body: &[u8]) -> Vec<u8> {
             push(&key, &value);
             continue;
         }
-        for (key, item) in crate::form::repeated_pairs(&key, &value) {
-            push(key, &crate::form::decode_part(item));
+        for (key, item) in crate::wire::form::repeated_pairs(&key, &value) {
+            push(key, &crate::wire::form::decode_part(item));
         }
     }
     out.into_bytes()
@@ -345,7 +345,7 @@ fn sets_unsafe_field(operation: Operation, body: &[u8]) -> bool {
 /// The check no type can make: `Coaching=true` needs `CallSidToCoach` (D6),
 /// in an update or a create.
 fn check_form(body: &[u8]) -> Option<Outcome> {
-    let pairs = crate::form::pairs(body);
+    let pairs = crate::wire::form::pairs(body);
     let field = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v);
     let coaching = field("Coaching").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     (coaching && field("CallSidToCoach").is_none()).then(|| Outcome::Refused {
@@ -364,8 +364,8 @@ mod tests {
     /// wrote; other operations' fields of the same name are left alone.
     #[test]
     fn form_bodies_go_out_as_twilio_python_writes_them() {
-        use crate::form::Repeated;
         use crate::types::CallProgressEvent;
+        use crate::wire::form::Repeated;
         let events: Repeated<CallProgressEvent> =
             ["ringing".into(), "answered".into(), "new one&=".into()].into();
         let events = serde_json::to_value(&events).unwrap();

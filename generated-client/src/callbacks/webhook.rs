@@ -59,7 +59,7 @@
 //!      sign JSON bodies this way), the form scheme covers the URL alone and
 //!      the SHA-256 of the raw body, in lowercase hex, must equal it.
 //!
-//! A form event ([`crate::events::receive`]) is read only from a body
+//! A form event (`events::receive`) is read only from a body
 //! signed by a scheme no other scheme can impersonate
 //! ([`Scheme::covers_form_events`]): the form schemes and SHA-256. The hex
 //! SHA-1 scheme shares the form scheme's key and MAC, so a form callback's
@@ -536,7 +536,7 @@ impl Verifier {
     /// The body's form fields, percent-decoded, and the order the
     /// provider signs them in.
     fn params<'b>(&self, body: &'b [u8]) -> Fields<'b> {
-        let params = crate::form::pairs(body);
+        let params = crate::wire::form::pairs(body);
         // Sorted by the first eight bytes of the key, as a number, and only
         // on a tie by the whole key (and value): the same order as sorting
         // the strings, with fewer string comparisons and smaller moves.

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use crate::retry::retry_after;
 use crate::spec_facts::Operation;
+use crate::transport::retry::retry_after;
 use crate::types;
 
 /// How much of a non-JSON body an error keeps.

@@ -34,9 +34,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use crate::form::{self, FormError, Unknown};
 use crate::types::ConferenceEvent;
 use crate::webhook::{Scheme, Verifier, VerifyError};
+use crate::wire::form::{self, FormError, Unknown};
 
 /// A form that is not a conference event: which field, and why.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -1,0 +1,9 @@
+//! What a caller calls: building a client ([`config`]), naming a
+//! participant and acting on it ([`participant`]), listing a conference
+//! ([`list`]) and dialing someone in ([`dial`]). Each is a thin layer over
+//! the generated builders, which every call goes through.
+
+pub(crate) mod config;
+pub(crate) mod dial;
+pub(crate) mod list;
+pub(crate) mod participant;
