@@ -605,6 +605,7 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
     let subscriptions: Vec<_> = subscriptions.flatten().collect();
     let mut operations = Vec::new();
     let mut unsafe_by_operation: Vec<Vec<String>> = Vec::new();
+    let mut arrays_by_operation: Vec<Vec<String>> = Vec::new();
     let mut parameter_facts = Vec::new();
     let mut form_fields = Vec::new();
     for (path, method, op) in spec.operations() {
@@ -619,6 +620,7 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
         let summary = op.summary.clone().unwrap_or_else(|| id.clone());
         let doc = format!("`{id}`: {summary} (`{method} {path}`).");
         let mut unsafe_fields = Vec::new();
+        let mut array_fields = Vec::new();
         operations.push((
             variant.clone(),
             id.clone(),
@@ -667,6 +669,9 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             for (field, schema) in &o.properties {
                 let schema = schema.clone().unbox();
                 let kind = kind(&schema);
+                if kind == "array" {
+                    array_fields.push(field.clone());
+                }
                 form_fields.push(quote::quote! { (Operation::#id, #field, #kind) });
                 if let openapiv3::ReferenceOr::Item(item) = &schema
                     && item.schema_data.extensions.get(crate::lint::SAFE_TO_REPEAT)
@@ -677,6 +682,7 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             }
         }
         unsafe_by_operation.push(unsafe_fields);
+        arrays_by_operation.push(array_fields);
     }
     let variants: Vec<_> = operations.iter().map(|o| o.0.clone()).collect();
     let ids = operations.iter().map(|o| &o.1);
@@ -690,6 +696,9 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
     let safe = operations.iter().map(|o| o.5);
     let docs = operations.iter().map(|o| &o.6);
     let unsafe_fields = unsafe_by_operation
+        .iter()
+        .map(|fields| quote::quote! { &[#(#fields),*] });
+    let array_fields = arrays_by_operation
         .iter()
         .map(|fields| quote::quote! { &[#(#fields),*] });
     let count = operations.len();
@@ -729,6 +738,10 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             /// (`x-safe-to-repeat: false` on the property).
             pub const fn unsafe_fields(self) -> &'static [&'static str] {
                 match self { #(Operation::#variants => #unsafe_fields,)* }
+            }
+            /// The form fields that are arrays (sent as repeated pairs, D33).
+            pub const fn array_fields(self) -> &'static [&'static str] {
+                match self { #(Operation::#variants => #array_fields,)* }
             }
             /// The operation with this `operationId`.
             pub fn from_id(id: &str) -> Option<Operation> {

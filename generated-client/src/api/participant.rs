@@ -57,6 +57,24 @@ impl Client {
     }
 }
 
+impl<'a> ParticipantRef<'a> {
+    /// A handle from ids already checked: a whole-conference action checks
+    /// the account and the conference once, and each listed call id once.
+    pub(crate) fn checked(
+        client: &'a Client,
+        account_sid: types::AccountSid,
+        conference_sid: types::ConferenceSid,
+        call_sid: types::CallSid,
+    ) -> Self {
+        ParticipantRef {
+            client,
+            account_sid,
+            conference_sid,
+            call_sid,
+        }
+    }
+}
+
 impl ParticipantRef<'_> {
     /// The account id in the path.
     pub fn account_sid(&self) -> &str {

@@ -38,7 +38,7 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 
 use crate::transport::retry::{Gate, Scope};
 use crate::types::{self, UpdateParticipantRequest};
-use crate::wire::ids::call_key;
+use crate::wire::ids::{call_key, parse};
 use crate::{Error, ParticipantRef, Participants, Retries, spec_facts};
 
 /// How many calls a whole-conference action has in flight unless told
@@ -308,11 +308,17 @@ impl<'a, A: Action<'a>> FanOut<'a, A> {
             policy,
             gate: gate.clone(),
         };
+        // The account and the conference are checked once; each call id once.
+        let account: types::AccountSid = parse(&client.inner.account_sid)?;
         let one = |(index, call_sid): (usize, String)| {
-            let (action, conference, scope) = (&action, &conference, scope.clone());
+            let (action, scope) = (&action, scope.clone());
+            let ids = (account.clone(), conference.clone());
             async move {
-                let outcome = match client.participant(conference, &call_sid) {
-                    Ok(participant) => scope.run(action.run(participant)).await,
+                let outcome = match parse::<types::CallSid>(&call_sid) {
+                    Ok(call) => {
+                        let participant = ParticipantRef::checked(client, ids.0, ids.1, call);
+                        scope.run(action.run(participant)).await
+                    }
                     Err(e) => Err(e),
                 };
                 (index, call_sid, outcome)

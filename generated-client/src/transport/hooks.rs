@@ -20,7 +20,9 @@
 //!   with the request's method, so that the error can say whether an update
 //!   was lost.
 //! - Every answer is read here, whole, up to `ClientConfig::max_response_bytes`:
-//!   a larger one is not read further ([`Outcome::TooLarge`]).
+//!   a larger one is not read further ([`Outcome::TooLarge`]). A success
+//!   that declares its length within the limit is left for the generated
+//!   code to read: the connection's framing stops it there.
 //! - Retries, when turned on (`ClientConfig::retries`), or inside a
 //!   whole-conference action: the generator has none. What is retried is
 //!   the one policy of [`crate::transport::retry`], which `Error::is_retryable` states
@@ -53,14 +55,14 @@ impl ClientHooks<ClientState> for Client {
         // Every answer may be an error, which the providers write as JSON:
         // asked for on every request, as the generator asks when an
         // operation declares a JSON answer.
-        let json = HeaderValue::from_static("application/json");
-        request.headers_mut().entry(ACCEPT).or_insert(json);
-        let form = HeaderValue::from_static("application/x-www-form-urlencoded");
+        const JSON: HeaderValue = HeaderValue::from_static("application/json");
+        request.headers_mut().entry(ACCEPT).or_insert(JSON);
+        const FORM: HeaderValue = HeaderValue::from_static("application/x-www-form-urlencoded");
         let operation = Operation::from_id(info.operation_id);
-        let is_form = request.headers().get(CONTENT_TYPE) == Some(&form);
+        let is_form = request.headers().get(CONTENT_TYPE) == Some(&FORM);
         if let Some(operation) = operation.filter(|_| is_form) {
             let body = request.body().and_then(reqwest::Body::as_bytes);
-            if let Some(body) = body.map(|body| encode_form(operation, body)) {
+            if let Some(body) = body.and_then(|body| encode_form(operation, body)) {
                 *request.body_mut() = Some(body.into());
             }
         }
@@ -137,7 +139,7 @@ impl Client {
                 Box::pin(self.send_with_retries(request, policy, scope.as_ref(), idempotent)).await
             }
         };
-        let (mut answer, maybe_applied) = match outcome {
+        let (answer, maybe_applied) = match outcome {
             // Sent, unanswered, not safe to repeat: say it may have been applied.
             Err(e) if !idempotent && Failure::of(&e) == Failure::Lost => {
                 let reason = crate::transport::error::causes(&e);
@@ -147,6 +149,13 @@ impl Client {
                 })));
             }
             outcome => outcome?,
+        };
+        let mut answer = match answer {
+            Answer::Unread(success) => {
+                record("http.status", success.status().as_u16());
+                return Ok(success);
+            }
+            Answer::Read(answer) => answer,
         };
         let status = answer.status();
         let too_large = match answer.extensions().get::<Outcome>() {
@@ -187,11 +196,17 @@ impl Client {
     /// answer is larger than the limit, one that carries [`TooLarge`]
     /// instead. The rest is not read: the response is dropped, which closes
     /// the connection.
-    async fn attempt(&self, request: reqwest::Request) -> reqwest::Result<http::Response<Vec<u8>>> {
+    async fn attempt(&self, request: reqwest::Request) -> reqwest::Result<Answer> {
         let mut response = self.inner.http.execute(request).await?;
         let limit = self.inner.max_response_bytes;
         let declared = response.content_length();
         let status = response.status().as_u16();
+        if response.status().is_success() && declared.is_some_and(|n| n <= limit as u64) {
+            // The connection's framing stops the body at the length it
+            // declares, within the limit: the generated code reads it
+            // once, with nothing copied here.
+            return Ok(Answer::Unread(response));
+        }
         let too_large = || {
             carrier(Outcome::TooLarge {
                 status,
@@ -200,12 +215,12 @@ impl Client {
             })
         };
         if declared.is_some_and(|n| n > limit as u64) {
-            return Ok(too_large());
+            return Ok(Answer::Read(too_large()));
         }
         let mut body = Vec::with_capacity(declared.map_or(0, |n| n as usize));
         while let Some(chunk) = response.chunk().await? {
             if chunk.len() > limit - body.len() {
-                return Ok(too_large());
+                return Ok(Answer::Read(too_large()));
             }
             body.extend_from_slice(&chunk);
         }
@@ -213,7 +228,7 @@ impl Client {
         *answer.status_mut() = response.status();
         *answer.version_mut() = response.version();
         *answer.headers_mut() = std::mem::take(response.headers_mut());
-        Ok(answer)
+        Ok(Answer::Read(answer))
     }
 
     /// The one retry loop: tries the request again while the retry policy
@@ -226,7 +241,7 @@ impl Client {
         policy: Retries,
         scope: Option<&Scope>,
         idempotent: bool,
-    ) -> reqwest::Result<(http::Response<Vec<u8>>, bool)> {
+    ) -> reqwest::Result<(Answer, bool)> {
         let mut tries = Tries::new(policy);
         loop {
             if let Some(scope) = scope {
@@ -279,6 +294,30 @@ fn record<T>(_: &'static str, _: T) {}
 const API_VERSION: reqwest::header::HeaderName =
     reqwest::header::HeaderName::from_static("api-version");
 
+/// One try's answer: a success whose declared length is within the limit,
+/// left unread for the generated code; or any other, read here whole (or
+/// replaced by the [`Outcome`] that says why not).
+enum Answer {
+    Unread(reqwest::Response),
+    Read(http::Response<Vec<u8>>),
+}
+
+impl Answer {
+    fn status(&self) -> StatusCode {
+        match self {
+            Answer::Unread(r) => r.status(),
+            Answer::Read(r) => r.status(),
+        }
+    }
+
+    fn headers(&self) -> &http::HeaderMap {
+        match self {
+            Answer::Unread(r) => r.headers(),
+            Answer::Read(r) => r.headers(),
+        }
+    }
+}
+
 /// The answer that carries an [`Outcome`] when there is no answer to
 /// read: a refusal, an answer too large to read, or a lost one. The
 /// generated code must be handed an answer; this one has a status no
@@ -295,8 +334,16 @@ fn carrier(outcome: Outcome) -> http::Response<Vec<u8>> {
 /// array field (a [`Repeated`](crate::wire::form::Repeated)) a pair of its own,
 /// and every key and value encoded as Python's `quote_plus` encodes them
 /// (letters, digits and `_.-~` kept, a space as `+`).
-fn encode_form(operation: Operation, body: &[u8]) -> Vec<u8> {
+fn encode_form(operation: Operation, body: &[u8]) -> Option<Vec<u8>> {
     use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    // serde_urlencoded and `quote_plus` differ only on `*` (kept by one)
+    // and `~` (kept by the other): a body without them or an array field
+    // is already as twilio-python writes it, and is left as it is.
+    let arrays = operation.array_fields();
+    let differs = body.contains(&b'*') || contains(body, b"%7E");
+    if arrays.is_empty() && !differs {
+        return None;
+    }
     const KEPT: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
         .remove(b'_')
         .remove(b'.')
@@ -316,10 +363,8 @@ fn encode_form(operation: Operation, body: &[u8]) -> Vec<u8> {
             }
         }
     };
-    let arrays = crate::spec_facts::FORM_FIELDS.iter();
-    let array = |key: &str| arrays.clone().any(|f| *f == (operation, key, "array"));
     for (key, value) in url::form_urlencoded::parse(body) {
-        if !array(&key) {
+        if !arrays.contains(&key.as_ref()) {
             push(&key, &value);
             continue;
         }
@@ -327,7 +372,7 @@ fn encode_form(operation: Operation, body: &[u8]) -> Vec<u8> {
             push(key, &crate::wire::form::decode_part(item));
         }
     }
-    out.into_bytes()
+    Some(out.into_bytes())
 }
 
 /// Whether a form body sets a field that makes the request unsafe to
@@ -342,9 +387,17 @@ fn sets_unsafe_field(operation: Operation, body: &[u8]) -> bool {
         })
 }
 
+/// Whether `needle` is in `body`: a plain scan, cheaper than building a
+/// searcher for the short bodies of this API.
+fn contains(body: &[u8], needle: &[u8]) -> bool {
+    body.windows(needle.len()).any(|w| w == needle)
+}
+
 /// The check no type can make: `Coaching=true` needs `CallSidToCoach` (D6),
 /// in an update or a create.
 fn check_form(body: &[u8]) -> Option<Outcome> {
+    // Most bodies do not coach: only those are read as pairs.
+    contains(body, b"Coaching=").then_some(())?;
     let pairs = crate::wire::form::pairs(body);
     let field = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v);
     let coaching = field("Coaching").is_some_and(|v| v.eq_ignore_ascii_case("true"));
@@ -375,8 +428,8 @@ mod tests {
             ("Empty", ""),
         ];
         let body = serde_urlencoded::to_string(fields).unwrap();
-        let sent =
-            String::from_utf8(encode_form(Operation::CreateParticipant, body.as_bytes())).unwrap();
+        let sent = encode_form(Operation::CreateParticipant, body.as_bytes()).unwrap();
+        let sent = String::from_utf8(sent).unwrap();
         assert_eq!(
             sent,
             "Label=agent+one%2A~%C3%A9&StatusCallbackEvent=ringing&StatusCallbackEvent=answered\
@@ -389,13 +442,17 @@ mod tests {
         );
         assert_eq!(
             encode_form(Operation::CreateParticipant, body.as_bytes()),
-            b""
+            Some(Vec::new())
         );
-        let body = b"StatusCallbackEvent=%26a%26b";
-        assert_eq!(
-            encode_form(Operation::UpdateParticipant, body),
-            b"StatusCallbackEvent=%26a%26b"
-        );
+        // No array field (an update has none): a body without `*` or `~`
+        // is already as twilio-python writes it, and is left as it is...
+        let body = b"StatusCallbackEvent=%26a%26b&Muted=true";
+        assert_eq!(encode_form(Operation::UpdateParticipant, body), None);
+        // ...and one with them is written again.
+        let body = serde_urlencoded::to_string([("AnnounceUrl", "https://x/a*b~c d")]).unwrap();
+        assert_eq!(body, "AnnounceUrl=https%3A%2F%2Fx%2Fa*b%7Ec+d");
+        let sent = encode_form(Operation::UpdateParticipant, body.as_bytes()).unwrap();
+        assert_eq!(sent, b"AnnounceUrl=https%3A%2F%2Fx%2Fa%2Ab~c+d");
     }
 
     #[test]
