@@ -150,6 +150,21 @@ fn main() {
         rt.block_on(job);
         started.elapsed().as_secs_f64() * 1e3
     };
+    // `MUTE_ALL_ONLY=ours` or `baseline`: that one alone, once to warm up
+    // and then ROUNDS times, printing nothing, for callgrind to count
+    // (scripts/instructions-mute-all.sh).
+    if let Ok(only) = std::env::var("MUTE_ALL_ONLY") {
+        for _ in 0..=rounds {
+            match only.as_str() {
+                "ours" => timed(Box::pin(ours(Some(CONCURRENCY)))),
+                "baseline" => timed(Box::pin(async {
+                    assert_eq!(baseline(&http, &target, largest).await, PARTICIPANTS);
+                })),
+                other => panic!("MUTE_ALL_ONLY is ours or baseline, not {other}"),
+            };
+        }
+        return;
+    }
     // Warm up: connections, the allocator, the fake's pages.
     for _ in 0..3 {
         timed(Box::pin(ours(Some(CONCURRENCY))));
