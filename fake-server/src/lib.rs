@@ -78,7 +78,7 @@ use headers::{Authorization, ContentType, HeaderMapExt};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use signalwire_participants::form::{self, Field, FormError, Unknown};
-use signalwire_participants::spec_facts::{Operation, PARAMETERS, SCHEMA_FIELDS};
+use signalwire_participants::spec_facts::{Kind, Operation, PARAMETERS, SCHEMA_FIELDS};
 use signalwire_participants::types::{
     CreateParticipantRequest, Participant, ParticipantPage, UpdateParticipantRequest,
 };
@@ -942,9 +942,9 @@ fn form<T: form::Schema>(headers: &HeaderMap, body: &[u8]) -> Result<T, Refused>
             FormError::Unknown { .. } => None,
         };
         let code = match kind {
-            Some("uri" | "uri-or-empty") => 21402,
+            Some(Kind::Uri | Kind::UriOrEmpty) => 21402,
             // The services' code for a method field that is not GET or POST.
-            Some("HttpMethod") => 13221,
+            Some(Kind::Schema("HttpMethod")) => 13221,
             _ => 10000,
         };
         refusal(code, e)

@@ -354,6 +354,21 @@ fn kind(schema: &openapiv3::ReferenceOr<openapiv3::Schema>) -> String {
     }
 }
 
+/// A [`kind`] as the generated `spec_facts::Kind` it names.
+fn kind_tokens(kind: &str) -> proc_macro2::TokenStream {
+    match kind {
+        "boolean" => quote::quote! { Kind::Boolean },
+        "integer" => quote::quote! { Kind::Integer },
+        "number" => quote::quote! { Kind::Number },
+        "string" => quote::quote! { Kind::String },
+        "uri" => quote::quote! { Kind::Uri },
+        URI_OR_EMPTY => quote::quote! { Kind::UriOrEmpty },
+        "password" => quote::quote! { Kind::Password },
+        "array" => quote::quote! { Kind::Array },
+        schema => quote::quote! { Kind::Schema(#schema) },
+    }
+}
+
 /// An operation's parameters, references resolved (the path item's too).
 fn parameters<'a>(
     spec: &'a openapiv3::OpenAPI,
@@ -537,9 +552,10 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
     }
     // Sorted, for a binary search by schema and property.
     objects.sort();
-    let objects = objects
-        .iter()
-        .map(|(name, field, kind)| quote::quote! { (#name, #field, #kind) });
+    let objects = objects.iter().map(|(name, field, kind)| {
+        let kind = kind_tokens(kind);
+        quote::quote! { (#name, #field, #kind) }
+    });
     // Besides the trait: shown as the value, and compared with text either
     // way round, since the responses carry the same ids as plain strings
     // (D11) and an application compares an event's id with a listing's.
@@ -649,6 +665,7 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
                 None => quote::quote! { None },
             };
             let (minimum, maximum) = (some(minimum), some(maximum));
+            let kind = kind_tokens(&kind);
             parameter_facts.push(quote::quote! {
                 Parameter { operation: Operation::#id, name: #name, location: #location, kind: #kind, minimum: #minimum, maximum: #maximum }
             });
@@ -672,6 +689,7 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
                 if kind == "array" {
                     array_fields.push(field.clone());
                 }
+                let kind = kind_tokens(&kind);
                 form_fields.push(quote::quote! { (Operation::#id, #field, #kind) });
                 if let openapiv3::ReferenceOr::Item(item) = &schema
                     && item.schema_data.extensions.get(crate::lint::SAFE_TO_REPEAT)
@@ -770,6 +788,45 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             /// is told: the shapes the schema's description says it accepts.
             pub const ACCEPTED_SHAPES: &[(&str, &str)] = &[#((#names, #texts)),*];
             #operation
+            /// What a parameter or a form field holds, as the form reader and
+            /// the checks need to know it.
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum Kind {
+                /// `true` or `false`.
+                Boolean,
+                /// A whole number.
+                Integer,
+                /// Any number.
+                Number,
+                /// Text.
+                String,
+                /// An absolute http(s) URL (`format: uri`).
+                Uri,
+                /// An absolute URL, or the empty string (D5).
+                UriOrEmpty,
+                /// A secret (`format: password`, D34).
+                Password,
+                /// Repeated pairs (D33).
+                Array,
+                /// The component schema it refers to (an id, an enum...).
+                Schema(&'static str),
+            }
+            impl std::fmt::Display for Kind {
+                /// As the spec says it (`boolean`, `uri`), or the schema's name.
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(match self {
+                        Kind::Boolean => "boolean",
+                        Kind::Integer => "integer",
+                        Kind::Number => "number",
+                        Kind::String => "string",
+                        Kind::Uri => "uri",
+                        Kind::UriOrEmpty => #URI_OR_EMPTY,
+                        Kind::Password => "password",
+                        Kind::Array => "array",
+                        Kind::Schema(name) => name,
+                    })
+                }
+            }
             /// One parameter of one operation.
             #[derive(Clone, Copy, Debug, PartialEq, Eq)]
             pub struct Parameter {
@@ -779,9 +836,8 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
                 pub name: &'static str,
                 /// `path`, `query`, `header` or `cookie`.
                 pub location: &'static str,
-                /// `boolean`, `integer`, `string`, `uri`, or the component
-                /// schema it refers to.
-                pub kind: &'static str,
+                /// What it holds.
+                pub kind: Kind,
                 /// The least integer the spec allows, if it says.
                 pub minimum: Option<i64>,
                 /// The greatest integer the spec allows, if it says.
@@ -791,7 +847,7 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             pub const PARAMETERS: &[Parameter] = &[#(#parameter_facts),*];
             /// The fields of each operation's form body: operation, field
             /// name, and its kind (as [`Parameter::kind`]).
-            pub const FORM_FIELDS: &[(Operation, &str, &str)] = &[#(#form_fields),*];
+            pub const FORM_FIELDS: &[(Operation, &str, Kind)] = &[#(#form_fields),*];
             /// The integer properties of object schemas that the spec
             /// bounds: schema, property, least and greatest value (the
             /// generated types do not check them; the form reader does).
@@ -805,7 +861,7 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             /// The properties of every object schema: schema, property, and
             /// its kind (as [`Parameter::kind`]), sorted by schema and
             /// property.
-            pub const SCHEMA_FIELDS: &[(&str, &str, &str)] = &[#(#objects),*];
+            pub const SCHEMA_FIELDS: &[(&str, &str, Kind)] = &[#(#objects),*];
             /// The generated builders' message for a value that does not
             /// convert, and the parameter it is about.
             pub const BUILDER_REFUSALS: &[(&str, &str)] = &[#(#refusals),*];

@@ -710,11 +710,12 @@ async fn the_fake_accepts_every_form_field_of_the_spec() {
         });
     let mut tried = 0;
     for (_, field, kind) in fields {
+        use signalwire_participants::spec_facts::Kind;
         let value = match *kind {
-            "boolean" => "false",
-            "uri" | "uri-or-empty" => "https%3A%2F%2Fexample.com%2Fa.mp3",
-            "HttpMethod" => "GET",
-            "CallSidToCoach" => DEMO_CALLS[1],
+            Kind::Boolean => "false",
+            Kind::Uri | Kind::UriOrEmpty => "https%3A%2F%2Fexample.com%2Fa.mp3",
+            Kind::Schema("HttpMethod") => "GET",
+            Kind::Schema("CallSidToCoach") => DEMO_CALLS[1],
             other => panic!("a form field of kind {other}: give the test a value for it"),
         };
         let (status, answer) = env.form(&format!("{field}={value}")).await;

@@ -71,7 +71,8 @@ fn request_shape(req: &Captured) -> Value {
     // A secret field's value (`format: password`, D34) never shows.
     let secret = |key: &str| {
         let mut fields = spec_facts::FORM_FIELDS.iter();
-        fields.any(|(_, field, kind)| *field == key && *kind == "password")
+        let password = signalwire_participants::spec_facts::Kind::Password;
+        fields.any(|(_, field, kind)| *field == key && *kind == password)
     };
     let redact = |(k, v): (String, String)| match secret(&k) {
         true => (k, "[redacted: secret]".to_string()),

@@ -130,7 +130,7 @@ fn the_url_types_follow_the_specs_formats() {
             .iter()
             .filter(|(op, _, kind)| {
                 *op == signalwire_participants::spec_facts::Operation::UpdateParticipant
-                    && wanted.contains(kind)
+                    && wanted.contains(&kind.to_string().as_str())
             })
             .map(|(_, field, _)| *field)
             .collect();

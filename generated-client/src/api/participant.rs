@@ -289,7 +289,7 @@ mod tests {
                     *op == crate::spec_facts::Operation::UpdateParticipant && *name == field
                 })
                 .map(|(.., kind)| *kind);
-            assert_eq!(kind, Some("uri"), "{field}");
+            assert_eq!(kind, Some(crate::spec_facts::Kind::Uri), "{field}");
             let err = refused.unwrap_err().to_string();
             assert!(err.starts_with(&format!("invalid {field}: `")), "{err}");
             assert!(err.ends_with("is not an absolute URL (relative URL without a base)"));

@@ -192,9 +192,9 @@ impl Error {
             .iter()
             .find(|(text, _)| *text == message)?;
         let parameter = spec_facts::PARAMETERS.iter().find(|p| p.name == *name);
-        let shapes = spec_facts::ACCEPTED_SHAPES
-            .iter()
-            .find(|(schema, _)| parameter.is_some_and(|p| p.kind == *schema));
+        let shapes = spec_facts::ACCEPTED_SHAPES.iter().find(|(schema, _)| {
+            parameter.is_some_and(|p| p.kind == spec_facts::Kind::Schema(schema))
+        });
         let reason = match (shapes, parameter) {
             (Some((_, accepts)), _) => accepts.to_string(),
             (None, Some(p)) => match (p.minimum, p.maximum) {

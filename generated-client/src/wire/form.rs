@@ -12,13 +12,14 @@ use serde::de::value::{Error as DeError, MapDeserializer, SeqDeserializer};
 use serde::de::{IntoDeserializer, Visitor};
 use serde_json::{Map, Value};
 
-use crate::spec_facts;
+use crate::spec_facts::{self, Kind};
 
 /// What the spec says one form field holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Field {
-    /// `boolean`, `integer`, or anything else (read as text).
-    pub kind: &'static str,
+    /// What it holds: a boolean, an integer, an array, or anything else
+    /// (read as text).
+    pub kind: Kind,
     /// The least integer allowed, if the spec says.
     pub minimum: Option<i64>,
     /// The greatest integer allowed, if the spec says.
@@ -28,7 +29,7 @@ pub struct Field {
 impl Field {
     /// A field read as text, whatever it holds.
     pub const TEXT: Field = Field {
-        kind: "string",
+        kind: Kind::String,
         minimum: None,
         maximum: None,
     };
@@ -40,10 +41,10 @@ impl Field {
 
     /// A property among one schema's [`schema_fields`], with the bounds
     /// the spec gives it.
-    fn in_fields(fields: &[(&str, &str, &'static str)], name: &str) -> Option<Field> {
-        let (schema, _, kind) = fields.iter().find(|(_, field, _)| *field == name)?;
+    fn in_fields(fields: &[(&str, &str, Kind)], name: &str) -> Option<Field> {
+        let &(schema, _, kind) = fields.iter().find(|(_, field, _)| *field == name)?;
         let mut bounds = spec_facts::FIELD_BOUNDS.iter();
-        let bounds = bounds.find(|(s, field, ..)| s == schema && *field == name);
+        let bounds = bounds.find(|(s, field, ..)| *s == schema && *field == name);
         let (minimum, maximum) = bounds.map_or((None, None), |(.., min, max)| (*min, *max));
         Some(Field {
             kind,
@@ -54,7 +55,7 @@ impl Field {
 }
 
 /// One schema's run of the sorted `SCHEMA_FIELDS`.
-fn schema_fields(schema: &str) -> &'static [(&'static str, &'static str, &'static str)] {
+fn schema_fields(schema: &str) -> &'static [(&'static str, &'static str, Kind)] {
     let fields = spec_facts::SCHEMA_FIELDS;
     let start = fields.partition_point(|(s, ..)| *s < schema);
     let len = fields[start..].partition_point(|(s, ..)| *s == schema);
@@ -138,7 +139,7 @@ pub(crate) fn decode_parsed<'b, T: Schema>(
         // what its type said.
         let kind = Field::of_schema(T::NAME, &name).map(|f| f.kind);
         let mut shapes = spec_facts::ACCEPTED_SHAPES.iter();
-        let expected = match shapes.find(|(schema, _)| Some(*schema) == kind) {
+        let expected = match shapes.find(|(schema, _)| Some(Kind::Schema(schema)) == kind) {
             Some((_, accepts)) => accepts.to_string(),
             None => e.into_inner().to_string(),
         };
@@ -317,17 +318,17 @@ fn typed<'a>(
         };
         let typed = match spec.kind {
             // An array's items are text: the spec's are open string enums.
-            "array" => {
+            Kind::Array => {
                 if let Some((_, Typed::List(items))) = fields.iter_mut().find(|(k, _)| *k == name) {
                     items.push(value);
                     continue;
                 }
                 Typed::List(vec![value])
             }
-            "boolean" if value.eq_ignore_ascii_case("true") => Typed::Bool(true),
-            "boolean" if value.eq_ignore_ascii_case("false") => Typed::Bool(false),
-            "boolean" => return Err(invalid("expected true or false".into())),
-            "integer" => {
+            Kind::Boolean if value.eq_ignore_ascii_case("true") => Typed::Bool(true),
+            Kind::Boolean if value.eq_ignore_ascii_case("false") => Typed::Bool(false),
+            Kind::Boolean => return Err(invalid("expected true or false".into())),
+            Kind::Integer => {
                 let (min, max) = (spec.minimum.unwrap_or(i64::MIN), spec.maximum);
                 let range = match (spec.minimum, max) {
                     (Some(min), Some(max)) => format!("a number from {min} to {max}"),
@@ -351,7 +352,8 @@ fn typed<'a>(
             }
             kind => {
                 let mut enums = spec_facts::ENUMS.iter();
-                let values = enums.find(|(schema, _)| *schema == kind).map(|(_, v)| *v);
+                let values = enums.find(|(schema, _)| kind == Kind::Schema(schema));
+                let values = values.map(|(_, v)| *v);
                 let known = values.and_then(|v| v.iter().find(|v| v.eq_ignore_ascii_case(&value)));
                 Typed::Text(known.map_or(value, |v| Cow::Borrowed(*v)))
             }
@@ -488,7 +490,7 @@ mod tests {
     fn schema_fields_are_sorted_for_the_binary_search() {
         assert!(spec_facts::SCHEMA_FIELDS.is_sorted_by(|a, b| (a.0, a.1) < (b.0, b.1)));
         let field = Field::of_schema("ConferenceEvent", "SequenceNumber");
-        assert_eq!(field.map(|f| f.kind), Some("integer"));
+        assert_eq!(field.map(|f| f.kind), Some(Kind::Integer));
         assert_eq!(Field::of_schema("ConferenceEvent", "Nope"), None);
     }
 
@@ -523,7 +525,7 @@ mod tests {
     fn integers_are_read_within_bounds_and_i64() {
         let field = |_: &str| {
             Some(Field {
-                kind: "integer",
+                kind: Kind::Integer,
                 ..Field::TEXT
             })
         };
@@ -542,7 +544,7 @@ mod tests {
         }
         let bounded = |_: &str| {
             Some(Field {
-                kind: "integer",
+                kind: Kind::Integer,
                 minimum: Some(1),
                 maximum: Some(1000),
             })
