@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Our callback verification (generated-client/src/webhook.rs) against the
+# Our callback verification (generated-client/src/callbacks/webhook.rs) against the
 # official libraries': twilio-python 9.13's RequestValidator and SignalWire's
 # Python SDK (the signalwire-sdk package) sign generated requests (URLs with
 # and without ports, user information and query strings; repeated keys;
