@@ -78,7 +78,7 @@ use headers::{Authorization, ContentType, HeaderMapExt};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use signalwire_participants::form::{self, Field, FormError, Unknown};
-use signalwire_participants::spec_facts::{Kind, Operation, PARAMETERS, SCHEMA_FIELDS};
+use signalwire_participants::spec_facts::{Kind, Operation, PARAMETERS, SCHEMA_FIELDS, fields};
 use signalwire_participants::types::{
     CreateParticipantRequest, Participant, ParticipantPage, UpdateParticipantRequest,
 };
@@ -113,8 +113,8 @@ pub const FAILING_TO: &str = "+15005550001";
 /// "'From' phone number is required" (21604 and 21603 are the codes for a
 /// message, not a call).
 const REQUIRED: &[(&str, i64, &str)] = &[
-    ("To", 21201, "No 'To' number specified"),
-    ("From", 21213, "'From' phone number is required"),
+    (fields::TO, 21201, "No 'To' number specified"),
+    (fields::FROM, 21213, "'From' phone number is required"),
 ];
 
 /// How many participants a page holds when `PageSize` is not given (the
@@ -489,8 +489,8 @@ impl Fake {
             n.map_or(default, |n| usize::try_from(n).unwrap_or(usize::MAX))
         };
         let (size, page) = (
-            number("PageSize", DEFAULT_PAGE_SIZE).max(1),
-            number("Page", 0),
+            number(fields::PAGE_SIZE, DEFAULT_PAGE_SIZE).max(1),
+            number(fields::PAGE, 0),
         );
         let first = page.saturating_mul(size).min(matching.len());
         let on_page = &matching[first..first.saturating_add(size).min(matching.len())];
@@ -818,7 +818,7 @@ fn participant_field(name: &str) -> Option<&'static str> {
     let squash = |s: &str| s.replace('_', "").to_ascii_lowercase();
     let fields = SCHEMA_FIELDS
         .iter()
-        .filter(|(schema, ..)| *schema == "Participant");
+        .filter(|(schema, ..)| *schema == <Participant as form::Schema>::NAME);
     fields
         .map(|(_, field, _)| *field)
         .find(|f| squash(f) == squash(name))

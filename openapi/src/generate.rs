@@ -772,6 +772,33 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             }
         }
     };
+    // Every wire name of a parameter or a form field, once, as a constant:
+    // hand-written code names a field through it, so a field the spec
+    // renames or drops fails to compile there.
+    let mut wire_names: Vec<String> = Vec::new();
+    for (path, _, op) in spec.operations() {
+        for parameter in parameters(spec, path, op) {
+            wire_names.push(parameter.parameter_data_ref().name.clone());
+        }
+    }
+    for (_, _, op) in spec.operations() {
+        let body = op.request_body.as_ref().and_then(|b| b.as_item());
+        let form = body.and_then(|b| b.content.get("application/x-www-form-urlencoded"));
+        let schema = form.and_then(|m| m.schema.as_ref()).and_then(&resolve);
+        if let Some(SchemaKind::Type(Type::Object(o))) = schema.map(|s| s.schema_kind) {
+            wire_names.extend(o.properties.keys().cloned());
+        }
+    }
+    wire_names.sort();
+    wire_names.dedup();
+    let field_consts = wire_names.iter().map(|name| {
+        let ident = quote::format_ident!(
+            "{}",
+            heck::ToShoutySnakeCase::to_shouty_snake_case(name.as_str())
+        );
+        let doc = format!("`{name}`.");
+        quote::quote! { #[doc = #doc] pub const #ident: &str = #name; }
+    });
     let refusals = builder_refusals(code, spec)
         .into_iter()
         .map(|(message, name)| {
@@ -865,6 +892,11 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             /// The generated builders' message for a value that does not
             /// convert, and the parameter it is about.
             pub const BUILDER_REFUSALS: &[(&str, &str)] = &[#(#refusals),*];
+            /// The wire name of every parameter and form field of the
+            /// spec's operations.
+            pub mod fields {
+                #(#field_consts)*
+            }
         }
     }
 }

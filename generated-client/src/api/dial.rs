@@ -3,6 +3,7 @@
 
 use std::fmt::Display;
 
+use crate::spec_facts::fields;
 use crate::transport::error::parse_url;
 use crate::types::builder::CreateParticipantRequest as Body;
 use crate::types::{self, CallProgressEvent, ConferenceEventName, ConferenceEventSubscription};
@@ -61,7 +62,7 @@ impl<'a> Participants<'a> {
         };
         // Refused as the field it is, with the shapes the spec accepts (D37).
         let to = to.parse::<types::DialTarget>();
-        let to = to.map_err(|_| invalid("To", types::DialTarget::ACCEPTS));
+        let to = to.map_err(|_| invalid(fields::TO, types::DialTarget::ACCEPTS));
         add.set(to, |b, to| b.to(to))
     }
 }
@@ -70,7 +71,9 @@ impl AddParticipant<'_> {
     /// `Label`: a name for the participant, unique in the conference.
     pub fn label(self, label: &str) -> Self {
         let label = label.parse::<types::CreateParticipantRequestLabel>();
-        self.set(label.map_err(|e| invalid("Label", e)), |b, v| b.label(v))
+        self.set(label.map_err(|e| invalid(fields::LABEL, e)), |b, v| {
+            b.label(v)
+        })
     }
 
     /// `Muted`: whether the participant joins muted.
@@ -121,7 +124,7 @@ impl AddParticipant<'_> {
         events: impl IntoIterator<Item = CallProgressEvent>,
     ) -> Self {
         let events: crate::wire::form::Repeated<_> = events.into_iter().collect();
-        let url = parse_url::<HttpUrl>("StatusCallback", url);
+        let url = parse_url::<HttpUrl>(fields::STATUS_CALLBACK, url);
         self.set(url, |b, url| {
             b.status_callback(url).status_callback_event(events)
         })
@@ -148,12 +151,12 @@ impl AddParticipant<'_> {
         }
         let this = match refused {
             Some(reason) => self.set(
-                Err(invalid("ConferenceStatusCallbackEvent", reason)),
+                Err(invalid(fields::CONFERENCE_STATUS_CALLBACK_EVENT, reason)),
                 |b, ()| b,
             ),
             None => self.with(|b| b.conference_status_callback_event(Some(subscriptions.into()))),
         };
-        let url = parse_url::<HttpUrl>("ConferenceStatusCallback", url);
+        let url = parse_url::<HttpUrl>(fields::CONFERENCE_STATUS_CALLBACK, url);
         this.set(url, |b, url| b.conference_status_callback(url))
     }
 

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use futures_util::{Stream, TryStreamExt, stream};
 
+use crate::spec_facts::fields;
 use crate::wire::ids::parse;
 use crate::{Client, Error, builder, types};
 
@@ -142,11 +143,11 @@ fn following<'a>(
     }
     next.query_pairs()
         .try_fold(request, |request, (key, value)| match key.as_ref() {
-            "Page" => value
+            fields::PAGE => value
                 .parse::<u64>()
                 .map(|p| request.page(p))
                 .map_err(|_| refuse("its Page is not a number")),
-            "PageToken" => Ok(request.page_token(value.into_owned())),
+            fields::PAGE_TOKEN => Ok(request.page_token(value.into_owned())),
             _ => Ok(request),
         })
 }

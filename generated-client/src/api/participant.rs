@@ -4,6 +4,7 @@
 //! Ids are checked by the generated types (the spec's patterns) when the
 //! participant is named; the form checks run in the request hook.
 
+use crate::spec_facts::fields;
 use crate::transport::error::parse_url;
 use crate::types::{self, UpdateParticipantRequest};
 use crate::wire::ids::parse;
@@ -186,11 +187,8 @@ impl ParticipantRef<'_> {
     }
 }
 
-/// The wire names of the URL fields the presets set, for their refusals
-/// (a test checks that each is one of the spec's URL fields).
-pub(crate) const HOLD_URL: &str = "HoldUrl";
-pub(crate) const ANNOUNCE_URL: &str = "AnnounceUrl";
-
+// The presets' refusals name their URL fields by the spec's wire names
+// (`spec_facts::fields`); a test checks that each is a URL field.
 impl UpdateParticipantRequest {
     /// `Muted=true`.
     pub fn mute() -> Self {
@@ -213,7 +211,7 @@ impl UpdateParticipantRequest {
     pub fn hold_with_music(hold_url: &str) -> Result<Self, Error> {
         Ok(UpdateParticipantRequest {
             hold: Some(true),
-            hold_url: Some(parse_url(HOLD_URL, hold_url)?),
+            hold_url: Some(parse_url(fields::HOLD_URL, hold_url)?),
             ..Default::default()
         })
     }
@@ -230,7 +228,7 @@ impl UpdateParticipantRequest {
     /// http(s) URL, to the participant.
     pub fn announce(announce_url: &str) -> Result<Self, Error> {
         Ok(UpdateParticipantRequest {
-            announce_url: Some(parse_url(ANNOUNCE_URL, announce_url)?),
+            announce_url: Some(parse_url(fields::ANNOUNCE_URL, announce_url)?),
             ..Default::default()
         })
     }
@@ -275,13 +273,14 @@ impl UpdateParticipantRequest {
 
 #[cfg(test)]
 mod tests {
-    use super::{ANNOUNCE_URL, HOLD_URL, UpdateParticipantRequest as Update};
+    use super::UpdateParticipantRequest as Update;
+    use crate::spec_facts::fields;
 
     #[test]
     fn the_url_presets_name_url_fields_of_the_spec() {
         for (field, refused) in [
-            (HOLD_URL, Update::hold_with_music("hold.mp3")),
-            (ANNOUNCE_URL, Update::announce("hello.mp3")),
+            (fields::HOLD_URL, Update::hold_with_music("hold.mp3")),
+            (fields::ANNOUNCE_URL, Update::announce("hello.mp3")),
         ] {
             let kind = crate::spec_facts::FORM_FIELDS
                 .iter()

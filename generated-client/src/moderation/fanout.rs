@@ -355,7 +355,8 @@ where
 fn largest_page() -> Option<u64> {
     let mut parameters = spec_facts::PARAMETERS.iter();
     let list = spec_facts::Operation::ListParticipants;
-    let size = parameters.find(|p| p.operation == list && p.name == "PageSize")?;
+    let size =
+        parameters.find(|p| p.operation == list && p.name == spec_facts::fields::PAGE_SIZE)?;
     size.maximum.and_then(|n| u64::try_from(n).ok())
 }
 

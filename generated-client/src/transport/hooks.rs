@@ -40,7 +40,7 @@ use progenitor_client::{ClientHooks, Error, OperationInfo};
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 
-use crate::spec_facts::Operation;
+use crate::spec_facts::{Operation, fields};
 use crate::transport::outcome::{ApiError, Outcome};
 use crate::transport::retry::{Failure, Scope, Tries, pauses_everyone, retry_after};
 use crate::{Client, ClientState, Retries};
@@ -397,12 +397,12 @@ fn contains(body: &[u8], needle: &[u8]) -> bool {
 /// in an update or a create.
 fn check_form(body: &[u8]) -> Option<Outcome> {
     // Most bodies do not coach: only those are read as pairs.
-    contains(body, b"Coaching=").then_some(())?;
+    contains(body, fields::COACHING.as_bytes()).then_some(())?;
     let pairs = crate::wire::form::pairs(body);
     let field = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v);
-    let coaching = field("Coaching").is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    (coaching && field("CallSidToCoach").is_none()).then(|| Outcome::Refused {
-        parameter: "CallSidToCoach",
+    let coaching = field(fields::COACHING).is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    (coaching && field(fields::CALL_SID_TO_COACH).is_none()).then(|| Outcome::Refused {
+        parameter: fields::CALL_SID_TO_COACH,
         reason: "it is required when Coaching is true".to_string(),
     })
 }
