@@ -128,6 +128,10 @@ enum Problem {
     UnknownDecision(Value),
     #[error("a `$ref` path item is not supported by the generator; write the operations here")]
     PathItemRef,
+    #[error(
+        "parameter `{0}` and parameter `{1}` both become the builder method `{2}`: the generated code would not compile (the generator drops the characters an identifier cannot hold)"
+    )]
+    ParameterNamesCollide(String, String, String),
     #[error("{0} has no `operationId`; the generator names methods after it")]
     NoOperationId(String),
     #[error(
@@ -748,6 +752,7 @@ fn check_parameters(
     sink: &mut Sink,
 ) {
     let mut declared = BTreeSet::new();
+    let mut idents: HashMap<String, &str> = HashMap::new();
     for p in owners
         .iter()
         .filter_map(|o| o.get("parameters"))
@@ -757,6 +762,22 @@ fn check_parameters(
             continue;
         };
         let name = param.get("name").and_then(Node::as_str).unwrap_or_default();
+        // The generator names a builder method after the parameter, dropping
+        // what an identifier cannot hold: `DateCreated<` and `DateCreated`
+        // would be one method twice, code that does not compile.
+        let kept: String = name.chars().filter(|c| c.is_alphanumeric()).collect();
+        let ident = heck::ToSnakeCase::to_snake_case(kept.as_str());
+        match idents.get(&ident) {
+            Some(first) if *first != name => {
+                sink.push(
+                    p.pos,
+                    Problem::ParameterNamesCollide(name.into(), first.to_string(), ident),
+                );
+            }
+            _ => {
+                idents.insert(ident, name);
+            }
+        }
         let location = param.get("in").and_then(Node::as_str);
         if location == Some("cookie") {
             sink.push(p.pos, Problem::Cookie);

@@ -1059,3 +1059,41 @@ fn enum_values_have_the_schemas_type() {
         ],
     );
 }
+
+/// Twilio's list filters `DateCreated<` and `DateCreated>` beside
+/// `DateCreated`: the generator names all three `date_created`, and its code
+/// does not compile. Refused where the second one stands.
+#[test]
+fn parameters_that_become_one_method_are_refused() {
+    let base = std::fs::read_to_string(fixture_path("valid_minimal.yaml")).unwrap();
+    let filter = |name: &str| {
+        format!(
+            "        - name: {name}\n          in: query\n          schema:\n            type: string\n"
+        )
+    };
+    let path_param = "        - name: CallSid\n          in: path\n          required: true\n          schema:\n            type: string\n";
+    assert!(base.contains(path_param));
+    let one = base.replacen(
+        path_param,
+        &format!("{path_param}{}", filter("DateCreated")),
+        1,
+    );
+    assert!(lint("x.yaml", one.as_bytes(), None).is_ok());
+    let three = base.replacen(
+        path_param,
+        &format!(
+            "{path_param}{}{}{}",
+            filter("DateCreated"),
+            filter("\"DateCreated<\""),
+            filter("\"DateCreated>\"")
+        ),
+        1,
+    );
+    expect_text(
+        &three,
+        &[
+            "19:11: parameter `DateCreated<` and parameter `DateCreated` both become the builder method `date_created`: the generated code would not compile (the generator drops the characters an identifier cannot hold)",
+            "23:11: parameter `DateCreated>` and parameter `DateCreated` both become the builder method `date_created`: the generated code would not compile (the generator drops the characters an identifier cannot hold)",
+        ],
+    );
+}
