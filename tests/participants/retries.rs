@@ -249,6 +249,34 @@ async fn a_retried_kick_that_finds_the_participant_gone_succeeded() {
         .await;
     assert!(kick.is_ok(), "{kick:?}");
     assert_eq!(server.requests(), 2);
+    // Through the generated builder the 404 stays an error, one that says
+    // the earlier try did it; a 404 on its own does not say so.
+    for (answers, earlier) in [
+        (
+            vec![
+                with_retry_after(error(503, 20503, "busy"), "0"),
+                error(404, 20404, "gone"),
+            ],
+            true,
+        ),
+        (vec![error(404, 20404, "gone")], false),
+    ] {
+        let server = script(answers);
+        let client = server.client(3, Duration::from_secs(5));
+        let sent = client
+            .kick_participant()
+            .account_sid(ACCOUNT)
+            .conference_sid(CONFERENCE)
+            .call_sid(CALL)
+            .send()
+            .await;
+        let Err(Error::Api(e)) = sent.map_err(Error::from) else {
+            panic!("a 404 is an error answer");
+        };
+        assert_eq!((e.status, e.applied_by_earlier_try()), (404, earlier));
+        let shown = e.to_string();
+        assert_eq!(shown.contains("an earlier try"), earlier, "{shown}");
+    }
     // A 429 is never processed, so a 404 after it is a real 404; and so is
     // a 404 on the first try.
     for answers in [

@@ -126,15 +126,20 @@ impl ParticipantRef<'_> {
     /// Removes the participant from the conference (their call leaves it).
     /// Afterwards retrieving, updating or kicking it again answers 404.
     /// A `DELETE`, with no body.
+    ///
+    /// A retried kick whose earlier try got no answer and which then finds
+    /// the participant gone counts as done: that try removed them
+    /// ([`ApiError::applied_by_earlier_try`](crate::ApiError::applied_by_earlier_try)).
     pub async fn kick(&self) -> Result<(), Error> {
-        self.client
+        let sent = self
+            .client
             .kick_participant()
             .account_sid(self.account_sid.clone())
             .conference_sid(self.conference_sid.clone())
             .call_sid(self.call_sid.clone())
             .send()
-            .await?;
-        Ok(())
+            .await;
+        Error::done_unless_failed(sent)
     }
 
     /// Mutes the participant: `Muted=true`.

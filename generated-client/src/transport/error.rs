@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::events::{EventError, ReceiveError};
-use crate::transport::outcome::{ApiError, Outcome, preview, reason};
+use crate::transport::outcome::{ApiError, Ended, Outcome, preview, reason};
 use crate::transport::retry::Failure;
 use crate::webhook::VerifyError;
 use crate::{ConfigError, UrlError, spec_facts};
@@ -211,6 +211,19 @@ impl Error {
     }
 }
 
+impl Error {
+    /// A delete's result: done, also when its 404 says an earlier try whose
+    /// answer was lost had removed the resource.
+    pub(crate) fn done_unless_failed<T>(
+        sent: Result<T, progenitor_client::Error<()>>,
+    ) -> Result<(), Error> {
+        match sent.map_err(Error::from) {
+            Err(Error::Api(e)) if e.applied_by_earlier_try() => Ok(()),
+            sent => sent.map(drop),
+        }
+    }
+}
+
 /// An error's text followed by each of its causes' (`a: b: c`), a cause
 /// whose text the ones before already hold left out: reqwest's own text
 /// names only the URL, and what went wrong is in its causes.
@@ -253,7 +266,9 @@ impl From<EventError> for Error {
 impl From<progenitor_client::Error<()>> for Error {
     /// The generator's view of the spec declares no error answers, so every
     /// answer that is not a success comes here as unexpected, carrying what
-    /// the request hook decided of it (its `Outcome`).
+    /// the request hook decided of it (its `Outcome`); a call that ended
+    /// with no answer comes as a transport error whose source says why
+    /// (its `Ended`).
     fn from(e: progenitor_client::Error<()>) -> Self {
         use progenitor_client::Error as E;
         match e {
@@ -268,9 +283,26 @@ impl From<progenitor_client::Error<()>> for Error {
                 parameter: "request".to_string(),
                 reason: text,
             },
-            E::CommunicationError(e) | E::InvalidUpgrade(e) | E::ResponseBodyError(e) => {
-                Error::Transport(e)
-            }
+            E::CommunicationError(e) => match Ended::of(&e).cloned() {
+                Some(Ended::Refused { parameter, reason }) => Error::InvalidArgument {
+                    parameter: parameter.to_string(),
+                    reason,
+                },
+                Some(Ended::TooLarge {
+                    status,
+                    limit,
+                    content_length,
+                }) => Error::ResponseTooLarge {
+                    status,
+                    limit,
+                    content_length,
+                },
+                Some(Ended::MaybeApplied { operation, reason }) => {
+                    Error::MaybeApplied { operation, reason }
+                }
+                None => Error::Transport(e),
+            },
+            E::InvalidUpgrade(e) | E::ResponseBodyError(e) => Error::Transport(e),
             E::InvalidResponsePayload(bytes, e) => Error::InvalidResponse {
                 reason: e.to_string(),
                 body: preview(&bytes),
@@ -289,22 +321,6 @@ impl From<progenitor_client::Error<()>> for Error {
                         location,
                         was_update: method == reqwest::Method::POST,
                     },
-                    Some(Outcome::Refused { parameter, reason }) => Error::InvalidArgument {
-                        parameter: parameter.to_string(),
-                        reason,
-                    },
-                    Some(Outcome::TooLarge {
-                        status,
-                        limit,
-                        content_length,
-                    }) => Error::ResponseTooLarge {
-                        status,
-                        limit,
-                        content_length,
-                    },
-                    Some(Outcome::MaybeApplied { operation, reason }) => {
-                        Error::MaybeApplied { operation, reason }
-                    }
                     None => Error::UnexpectedStatus { status },
                 }
             }

@@ -1,9 +1,10 @@
 //! What every request goes through, whichever API the caller uses (the
 //! [`ParticipantRef`](crate::ParticipantRef) methods or the generated
 //! builders): the one place for the checks a generator cannot make. What
-//! it decides travels to the error type as an [`Outcome`], on the answer
-//! the generated code hands over (the generator's view declares no error
-//! answers, so every one reaches the error type as it came).
+//! it decides travels to the error type typed: as an [`Outcome`] on an
+//! error answer the generated code hands over (the generator's view
+//! declares no error answers, so every one reaches the error type as it
+//! came), or, when there is no answer, as the [`Ended`] its error carries.
 //!
 //! - The generator adds an `api-version` header to every request; neither
 //!   provider asks for it and the official SDKs do not send it: removed.
@@ -14,13 +15,13 @@
 //! - `Coaching=true` without `CallSidToCoach` is refused (D6: OpenAPI 3.0
 //!   cannot say "required when"). Everything else the spec says of a value
 //!   (patterns, URLs, enums) the generated types check when they are built.
-//!   A refusal is not sent: [`Outcome::Refused`].
+//!   A refusal is not sent: [`Ended::Refused`].
 //! - Requests go out through the HTTP client `ClientConfig::build` made,
 //!   which never follows a redirect; a 3xx answer is [`Outcome::Redirected`]
 //!   with the request's method, so that the error can say whether an update
 //!   was lost.
 //! - Every answer is read here, whole, up to `ClientConfig::max_response_bytes`:
-//!   a larger one is not read further ([`Outcome::TooLarge`]). A success
+//!   a larger one is not read further ([`Ended::TooLarge`]). A success
 //!   that declares its length within the limit is left for the generated
 //!   code to read: the connection's framing stops it there.
 //! - Retries, when turned on (`ClientConfig::retries`), or inside a
@@ -29,7 +30,7 @@
 //!   too; and, with the `tracing` feature, one span per call. A request not
 //!   safe to repeat (the spec's `x-safe-to-repeat`) that may have been
 //!   applied says so: a 5xx answer's [`ApiError`] says it, and a lost
-//!   answer is [`Outcome::MaybeApplied`].
+//!   answer is [`Ended::MaybeApplied`].
 //! - An error answer is decoded once, here ([`ApiError::read`]): the
 //!   provider's JSON error object, or the text of anything else (an HTML
 //!   502 from a proxy, a truncated body), with the retry policy's verdict.
@@ -41,7 +42,7 @@ use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 
 use crate::spec_facts::{Operation, fields};
-use crate::transport::outcome::{ApiError, Outcome};
+use crate::transport::outcome::{ApiError, Ended, Outcome};
 use crate::transport::retry::{Failure, Scope, Tries, pauses_everyone, retry_after};
 use crate::{Client, ClientState, Retries};
 
@@ -74,19 +75,19 @@ impl ClientHooks<ClientState> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        // Refused: nothing is sent, and the refusal comes back on an answer
-        // the generated code hands over as unexpected.
+        // Refused: nothing is sent.
         let body = request.body().and_then(reqwest::Body::as_bytes);
         if let Some(refusal) = body.and_then(check_form) {
-            return Ok(reqwest::Response::from(carrier(refusal)));
+            return Err(ended(refusal).await);
         }
         // The generated code and the facts come from one spec in one build:
         // an id the facts do not know is refused rather than sent unchecked.
         let Some(operation) = Operation::from_id(info.operation_id) else {
-            return Ok(reqwest::Response::from(carrier(Outcome::Refused {
+            return Err(ended(Ended::Refused {
                 parameter: "operation",
                 reason: "it is not an operation of the spec".to_string(),
-            })));
+            })
+            .await);
         };
         #[cfg(feature = "tracing")]
         {
@@ -139,41 +140,32 @@ impl Client {
                 Box::pin(self.send_with_retries(request, policy, scope.as_ref(), idempotent)).await
             }
         };
-        let (answer, maybe_applied) = match outcome {
+        let (answer, earlier_try_maybe_applied) = match outcome {
             // Sent, unanswered, not safe to repeat: say it may have been applied.
             Err(e) if !idempotent && Failure::of(&e) == Failure::Lost => {
                 let reason = crate::transport::error::causes(&e);
-                return Ok(reqwest::Response::from(carrier(Outcome::MaybeApplied {
-                    operation,
-                    reason,
-                })));
+                return Err(ended(Ended::MaybeApplied { operation, reason }).await);
             }
             outcome => outcome?,
         };
+        record("http.status", answer.status().as_u16());
         let mut answer = match answer {
-            Answer::Unread(success) => {
-                record("http.status", success.status().as_u16());
-                return Ok(success);
-            }
+            Answer::Unread(success) => return Ok(success),
             Answer::Read(answer) => answer,
+            Answer::TooLarge(status, content_length) => {
+                let limit = self.inner.max_response_bytes;
+                let status = status.as_u16();
+                let too_large = Ended::TooLarge {
+                    status,
+                    limit,
+                    content_length,
+                };
+                return Err(ended(too_large).await);
+            }
         };
         let status = answer.status();
-        let too_large = match answer.extensions().get::<Outcome>() {
-            Some(Outcome::TooLarge { status, .. }) => Some(*status),
-            _ => None,
-        };
-        record("http.status", too_large.unwrap_or(status.as_u16()));
         if status.is_redirection() {
             answer.extensions_mut().insert(Outcome::Redirected(method));
-        } else if maybe_applied
-            && status == StatusCode::NOT_FOUND
-            && operation == Operation::KickParticipant
-        {
-            // A kick retried after a try that may have been applied, which
-            // finds the participant gone: that try removed it, which is
-            // what the kick was for.
-            answer = http::Response::new(Vec::new());
-            *answer.status_mut() = StatusCode::NO_CONTENT;
         } else if status.is_client_error() || status.is_server_error() {
             let failure = Failure::Status(status.as_u16());
             let (retryable, maybe_applied) = (
@@ -181,7 +173,12 @@ impl Client {
                 !idempotent && failure.maybe_applied(),
             );
             let (code, headers) = (status.as_u16(), answer.headers());
-            let error = ApiError::read(code, headers, answer.body(), retryable, maybe_applied);
+            let mut error = ApiError::read(code, headers, answer.body(), retryable, maybe_applied);
+            // A delete retried after a try that may have been applied, which
+            // finds the resource gone: that try removed it.
+            error.applied_by_earlier_try = earlier_try_maybe_applied
+                && status == StatusCode::NOT_FOUND
+                && method == reqwest::Method::DELETE;
             if let Some(code) = error.code {
                 record("error_code", code);
             }
@@ -193,34 +190,27 @@ impl Client {
     }
 
     /// One try: the request sent and its whole answer read; or, when the
-    /// answer is larger than the limit, one that carries [`TooLarge`]
-    /// instead. The rest is not read: the response is dropped, which closes
+    /// answer is larger than the limit, only its status and declared length. The rest is not read: the response is dropped, which closes
     /// the connection.
     async fn attempt(&self, request: reqwest::Request) -> reqwest::Result<Answer> {
         let mut response = self.inner.http.execute(request).await?;
         let limit = self.inner.max_response_bytes;
         let declared = response.content_length();
-        let status = response.status().as_u16();
+        let status = response.status();
         if response.status().is_success() && declared.is_some_and(|n| n <= limit as u64) {
             // The connection's framing stops the body at the length it
             // declares, within the limit: the generated code reads it
             // once, with nothing copied here.
             return Ok(Answer::Unread(response));
         }
-        let too_large = || {
-            carrier(Outcome::TooLarge {
-                status,
-                limit,
-                content_length: declared,
-            })
-        };
+        let too_large = || Answer::TooLarge(status, declared);
         if declared.is_some_and(|n| n > limit as u64) {
-            return Ok(Answer::Read(too_large()));
+            return Ok(too_large());
         }
         let mut body = Vec::with_capacity(declared.map_or(0, |n| n as usize));
         while let Some(chunk) = response.chunk().await? {
             if chunk.len() > limit - body.len() {
-                return Ok(Answer::Read(too_large()));
+                return Ok(too_large());
             }
             body.extend_from_slice(&chunk);
         }
@@ -250,9 +240,11 @@ impl Client {
             let spare = request.try_clone();
             let outcome = self.attempt(request).await;
             let (failure, asked) = match &outcome {
+                // Not read whole: never retried (`Error::ResponseTooLarge`).
+                Ok(Answer::TooLarge(..)) => (Failure::Other, None),
                 Ok(answer) => (
                     Failure::Status(answer.status().as_u16()),
-                    retry_after(answer.headers()),
+                    answer.headers().and_then(retry_after),
                 ),
                 Err(e) => (Failure::of(e), None),
             };
@@ -295,11 +287,13 @@ const API_VERSION: reqwest::header::HeaderName =
     reqwest::header::HeaderName::from_static("api-version");
 
 /// One try's answer: a success whose declared length is within the limit,
-/// left unread for the generated code; or any other, read here whole (or
-/// replaced by the [`Outcome`] that says why not).
+/// left unread for the generated code; any other, read here whole; or one
+/// larger than the limit (its status and declared length), not read
+/// further.
 enum Answer {
     Unread(reqwest::Response),
     Read(http::Response<Vec<u8>>),
+    TooLarge(StatusCode, Option<u64>),
 }
 
 impl Answer {
@@ -307,27 +301,43 @@ impl Answer {
         match self {
             Answer::Unread(r) => r.status(),
             Answer::Read(r) => r.status(),
+            Answer::TooLarge(status, _) => *status,
         }
     }
 
-    fn headers(&self) -> &http::HeaderMap {
+    fn headers(&self) -> Option<&http::HeaderMap> {
         match self {
-            Answer::Unread(r) => r.headers(),
-            Answer::Read(r) => r.headers(),
+            Answer::Unread(r) => Some(r.headers()),
+            Answer::Read(r) => Some(r.headers()),
+            Answer::TooLarge(..) => None,
         }
     }
 }
 
-/// The answer that carries an [`Outcome`] when there is no answer to
-/// read: a refusal, an answer too large to read, or a lost one. The
-/// generated code must be handed an answer; this one has a status no
-/// operation declares and no server sends as final (1xx), so it reaches
-/// the error type untouched, which reads only its [`Outcome`].
-fn carrier(outcome: Outcome) -> http::Response<Vec<u8>> {
-    let mut carrier = http::Response::new(Vec::new());
-    *carrier.status_mut() = StatusCode::CONTINUE;
-    carrier.extensions_mut().insert(outcome);
-    carrier
+/// The error a call ends with when there is no answer to hand over: a
+/// refusal, an answer too large to read, or a lost one, whose source is
+/// the typed [`Ended`]. reqwest has no public constructor for its error,
+/// so this is the error it gives for a body that fails with `why`.
+async fn ended(why: Ended) -> reqwest::Error {
+    let failing = reqwest::Body::wrap(Failing(Some(why)));
+    let read = reqwest::Response::from(http::Response::new(failing)).bytes();
+    read.await
+        .expect_err("a body whose first frame is an error")
+}
+
+/// A body whose first frame is an error: the [`Ended`] it carries.
+struct Failing(Option<Ended>);
+
+impl http_body::Body for Failing {
+    type Data = &'static [u8];
+    type Error = Ended;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<&'static [u8]>, Ended>>> {
+        std::task::Poll::Ready(self.0.take().map(Err))
+    }
 }
 
 /// A form body as twilio-python 9.13 sends it (D33): each element of an
@@ -395,13 +405,13 @@ fn contains(body: &[u8], needle: &[u8]) -> bool {
 
 /// The check no type can make: `Coaching=true` needs `CallSidToCoach` (D6),
 /// in an update or a create.
-fn check_form(body: &[u8]) -> Option<Outcome> {
+fn check_form(body: &[u8]) -> Option<Ended> {
     // Most bodies do not coach: only those are read as pairs.
     contains(body, fields::COACHING.as_bytes()).then_some(())?;
     let pairs = crate::wire::form::pairs(body);
     let field = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v);
     let coaching = field(fields::COACHING).is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    (coaching && field(fields::CALL_SID_TO_COACH).is_none()).then(|| Outcome::Refused {
+    (coaching && field(fields::CALL_SID_TO_COACH).is_none()).then(|| Ended::Refused {
         parameter: fields::CALL_SID_TO_COACH,
         reason: "it is required when Coaching is true".to_string(),
     })
@@ -463,7 +473,7 @@ mod tests {
                 .any(|(op, field, _)| *op == Operation::UpdateParticipant && *field == name)
         };
         let refusal = check_form(b"Coaching=true").expect("a lonely coach is refused");
-        let Outcome::Refused { parameter, .. } = refusal else {
+        let Ended::Refused { parameter, .. } = refusal else {
             panic!("{refusal:?}")
         };
         assert!(field(parameter), "{parameter}");

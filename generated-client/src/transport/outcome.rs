@@ -1,7 +1,9 @@
 //! What the request hook found out about one call, carried typed to the
-//! error type on the answer the generated code hands over: the decoded
-//! error answer, or why there is none to read. Neither the hook nor the
-//! error type reads a header, a status or a text the other wrote.
+//! error type: on the error answer the generated code hands over (the
+//! decoded error, or a redirect), or, when there is no answer to hand
+//! over, as the typed source of the call's transport error. Neither the
+//! hook nor the error type reads a header, a status or a text the other
+//! wrote.
 
 use std::time::Duration;
 
@@ -15,12 +17,13 @@ const BODY_PREVIEW: usize = 512;
 /// An error answer from the server.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error(
-    "HTTP {status} {}{}{}{}{}",
+    "HTTP {status} {}{}{}{}{}{}",
     reason(*.status),
     .code.map(|c| format!(", error {c}")).unwrap_or_default(),
     .message.as_ref().map(|m| format!("{}: {m}", if *.plain_text { " (the body was not JSON)" } else { "" })).unwrap_or_default(),
     .more_info.as_ref().map(|m| format!(" (see {m})")).unwrap_or_default(),
-    if *.maybe_applied { "; it may have been applied (a create may have placed the call, an announcement played), so it was not retried" } else { "" }
+    if *.maybe_applied { "; it may have been applied (a create may have placed the call, an announcement played), so it was not retried" } else { "" },
+    if *.applied_by_earlier_try { "; an earlier try, whose answer was lost, had already done what this delete asked" } else { "" }
 )]
 #[non_exhaustive]
 pub struct ApiError {
@@ -42,6 +45,9 @@ pub struct ApiError {
     retry_after: Option<Duration>,
     /// Whether an operation not safe to repeat may have been applied (a 5xx).
     maybe_applied: bool,
+    /// A delete retried after a try whose answer was lost, answered 404:
+    /// that earlier try removed it.
+    pub(crate) applied_by_earlier_try: bool,
 }
 
 impl ApiError {
@@ -62,6 +68,13 @@ impl ApiError {
     /// call). Such an answer is never retried.
     pub fn may_have_been_applied(&self) -> bool {
         self.maybe_applied
+    }
+
+    /// Whether this is a delete's 404 after an earlier try whose answer was
+    /// lost: that try did what the delete asked. The crate's own delete
+    /// calls (`ParticipantRef::kick`) count it as done.
+    pub fn applied_by_earlier_try(&self) -> bool {
+        self.applied_by_earlier_try
     }
 }
 
@@ -100,19 +113,28 @@ impl ApiError {
             retryable,
             retry_after: retry_after(headers),
             maybe_applied,
+            applied_by_earlier_try: false,
         }
     }
 }
 
-/// Why a call ended without an answer the generated code can read, or what
-/// its error answer said.
+/// What the request hook found out about an error answer it hands over
+/// (on the answer's extensions).
 #[derive(Clone, Debug)]
 pub(crate) enum Outcome {
     /// An error answer, decoded ([`ApiError::read`]).
     Failed(Box<ApiError>),
     /// A redirect (never followed), and the method of the request it answered.
     Redirected(reqwest::Method),
+}
+
+/// Why a call ended with no answer to hand over. It travels as the source
+/// of the call's `reqwest::Error` (the generated code's "communication
+/// error"), where the error type finds it by type.
+#[derive(Clone, Debug, thiserror::Error)]
+pub(crate) enum Ended {
     /// The request hook refused a value: nothing was sent.
+    #[error("invalid {parameter}: {reason}; nothing was sent")]
     Refused {
         /// The parameter or form field.
         parameter: &'static str,
@@ -120,6 +142,9 @@ pub(crate) enum Outcome {
         reason: String,
     },
     /// The answer was larger than the limit; the rest was not read.
+    #[error(
+        "the answer (HTTP {status}) is larger than the limit of {limit} bytes; the rest was not read"
+    )]
     TooLarge {
         /// The answer's status.
         status: u16,
@@ -129,12 +154,23 @@ pub(crate) enum Outcome {
         content_length: Option<u64>,
     },
     /// A request not safe to repeat was sent, and no whole answer came back.
+    #[error(
+        "{operation} was sent, but no whole answer came back ({reason}): it may have been applied"
+    )]
     MaybeApplied {
         /// The operation.
         operation: Operation,
         /// What happened to the exchange.
         reason: String,
     },
+}
+
+impl Ended {
+    /// The [`Ended`] a call's transport error carries, if any.
+    pub(crate) fn of(error: &reqwest::Error) -> Option<&Ended> {
+        let first = std::error::Error::source(error);
+        std::iter::successors(first, |e| e.source()).find_map(|e| e.downcast_ref::<Ended>())
+    }
 }
 
 /// The reason phrase of a status, or nothing for an unknown one.
