@@ -441,6 +441,14 @@ impl Fake {
             Operation::ListParticipants => form::read(query, |name| query_field(operation, name))
                 .map_err(|e| refusal(10000, e))
                 .and_then(|q| self.list(&path, &q)),
+            // Conferences and their recordings: being built (issue 29).
+            Operation::ListConferences
+            | Operation::RetrieveConference
+            | Operation::UpdateConference
+            | Operation::ListConferenceRecordings
+            | Operation::RetrieveConferenceRecording
+            | Operation::UpdateConferenceRecording
+            | Operation::DeleteConferenceRecording => Err(not_found(&path)),
         };
         // The call's events leave together, now that it is done.
         self.events.flush();

@@ -133,6 +133,31 @@ pub fn generator_view(spec: &Spec) -> Result<openapiv3::OpenAPI, GenerateError> 
         }
     }
     let mut doc = spec.tree.to_json();
+    // A date bound (`x-bound-of`, D38) would be its bounded parameter's
+    // builder method again: left out, for the client to add.
+    let bound = |p: &Value| p.get(crate::lint::BOUND_OF).is_some();
+    let components = doc
+        .pointer("/components/parameters")
+        .and_then(Value::as_object);
+    let bounds: Vec<String> = components
+        .into_iter()
+        .flatten()
+        .filter(|(_, p)| bound(p))
+        .map(|(name, _)| format!("#/components/parameters/{name}"))
+        .collect();
+    let paths = doc.get_mut("paths").and_then(Value::as_object_mut);
+    for item in paths.into_iter().flat_map(|paths| paths.values_mut()) {
+        let lists = item.as_object_mut().into_iter().flat_map(|item| {
+            let ops = item.values_mut().filter_map(Value::as_object_mut);
+            ops.filter_map(|op| op.get_mut("parameters")?.as_array_mut())
+        });
+        for list in lists {
+            list.retain(|p| {
+                let target = p.get("$ref").and_then(Value::as_str);
+                !bound(p) && !target.is_some_and(|t| bounds.iter().any(|b| b == t))
+            });
+        }
+    }
     strip(&mut doc, false);
     // Only the successes: every other answer reaches the client's hand
     // layer as it came, which decodes it once (the provider's JSON, or a
@@ -666,8 +691,12 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             };
             let (minimum, maximum) = (some(minimum), some(maximum));
             let kind = kind_tokens(&kind);
+            let bound_of = match data.extensions.get(crate::lint::BOUND_OF) {
+                Some(Value::String(of)) => quote::quote! { Some(#of) },
+                _ => quote::quote! { None },
+            };
             parameter_facts.push(quote::quote! {
-                Parameter { operation: Operation::#id, name: #name, location: #location, kind: #kind, minimum: #minimum, maximum: #maximum }
+                Parameter { operation: Operation::#id, name: #name, location: #location, kind: #kind, minimum: #minimum, maximum: #maximum, bound_of: #bound_of }
             });
         }
         let form = op
@@ -792,10 +821,13 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
     wire_names.sort();
     wire_names.dedup();
     let field_consts = wire_names.iter().map(|name| {
-        let ident = quote::format_ident!(
-            "{}",
-            heck::ToShoutySnakeCase::to_shouty_snake_case(name.as_str())
-        );
+        // A date bound (D38) is named after its parameter and its side.
+        let shouty = heck::ToShoutySnakeCase::to_shouty_snake_case(name.as_str());
+        let ident = match name.chars().last() {
+            Some('<') => quote::format_ident!("{shouty}_BEFORE"),
+            Some('>') => quote::format_ident!("{shouty}_AFTER"),
+            _ => quote::format_ident!("{shouty}"),
+        };
         let doc = format!("`{name}`.");
         quote::quote! { #[doc = #doc] pub const #ident: &str = #name; }
     });
@@ -869,6 +901,9 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
                 pub minimum: Option<i64>,
                 /// The greatest integer the spec allows, if it says.
                 pub maximum: Option<i64>,
+                /// For a date bound (`DateCreated<`, D38), the parameter it
+                /// bounds; the generated builders leave bounds out.
+                pub bound_of: Option<&'static str>,
             }
             /// Every operation's parameters, in the spec's order.
             pub const PARAMETERS: &[Parameter] = &[#(#parameter_facts),*];

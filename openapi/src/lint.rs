@@ -62,7 +62,18 @@ const TYPED_KEYWORDS: [&str; 14] = [
 
 /// The extensions the spec may carry: provenance, and which events
 /// (`ConferenceEventName`) each value of a subscription enum stands for.
-const EXTENSIONS: [&str; 4] = ["x-sources", "x-decision", "x-events", SAFE_TO_REPEAT];
+const EXTENSIONS: [&str; 5] = [
+    "x-sources",
+    "x-decision",
+    "x-events",
+    SAFE_TO_REPEAT,
+    BOUND_OF,
+];
+
+/// On a query parameter named `Name<` or `Name>`: the parameter `Name` it
+/// bounds (on or before, on or after, D38). The generator's view leaves it
+/// out (it would be `Name`'s builder method again); the client adds it.
+pub const BOUND_OF: &str = "x-bound-of";
 
 /// Whether a request may be sent again after a try that may have been
 /// applied: required on every operation, and `false` on a request body
@@ -107,7 +118,7 @@ enum Problem {
     #[error("`pattern` is not a valid ECMAScript regular expression: {0}")]
     Pattern(String),
     #[error(
-        "unknown extension `{0}`; the spec uses only x-sources, x-decision, x-events and x-safe-to-repeat"
+        "unknown extension `{0}`; the spec uses only x-sources, x-decision, x-events, x-safe-to-repeat and x-bound-of"
     )]
     Extension(String),
     #[error("`x-events` key `{0}` is not a value of this schema's enum")]
@@ -132,6 +143,10 @@ enum Problem {
         "parameter `{0}` and parameter `{1}` both become the builder method `{2}`: the generated code would not compile (the generator drops the characters an identifier cannot hold)"
     )]
     ParameterNamesCollide(String, String, String),
+    #[error(
+        "`{BOUND_OF}: {1}` on parameter `{0}`: a bound is a query parameter named after the one it bounds and `<` or `>` (`{1}<`, `{1}>`), beside it in the operation"
+    )]
+    BadBound(String, String),
     #[error("{0} has no `operationId`; the generator names methods after it")]
     NoOperationId(String),
     #[error(
@@ -753,6 +768,7 @@ fn check_parameters(
 ) {
     let mut declared = BTreeSet::new();
     let mut idents: HashMap<String, &str> = HashMap::new();
+    let (mut bounds, mut declared_query) = (Vec::new(), BTreeSet::new());
     for p in owners
         .iter()
         .filter_map(|o| o.get("parameters"))
@@ -762,6 +778,20 @@ fn check_parameters(
             continue;
         };
         let name = param.get("name").and_then(Node::as_str).unwrap_or_default();
+        if let Some(bound) = param.get(BOUND_OF) {
+            let of = bound.as_str().unwrap_or_default();
+            let named = [format!("{of}<"), format!("{of}>")].contains(&name.to_string());
+            let query = param.get("in").and_then(Node::as_str) == Some("query");
+            if !named || !query || of.is_empty() {
+                sink.push(bound.pos, Problem::BadBound(name.into(), of.into()));
+            }
+            bounds.push((bound.pos, name, of));
+            declared_query.insert(name);
+            continue;
+        }
+        if param.get("in").and_then(Node::as_str) == Some("query") {
+            declared_query.insert(name);
+        }
         // The generator names a builder method after the parameter, dropping
         // what an identifier cannot hold: `DateCreated<` and `DateCreated`
         // would be one method twice, code that does not compile.
@@ -806,6 +836,11 @@ fn check_parameters(
     }
     for name in template.difference(&declared) {
         sink.push(at, Problem::Undeclared(what.into(), name.to_string()));
+    }
+    for (pos, name, of) in bounds {
+        if !declared_query.contains(of) {
+            sink.push(pos, Problem::BadBound(name.into(), of.into()));
+        }
     }
 }
 

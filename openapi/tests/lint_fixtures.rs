@@ -530,7 +530,7 @@ fn provenance_is_checked() {
         ),
         &[
             "68:9: property `HoldUrl` has no `x-sources`: name the documents that describe it (the sources in RECONCILIATION.md)",
-            "71:11: unknown extension `x-sourcez`; the spec uses only x-sources, x-decision, x-events and x-safe-to-repeat",
+            "71:11: unknown extension `x-sourcez`; the spec uses only x-sources, x-decision, x-events, x-safe-to-repeat and x-bound-of",
         ],
     );
     expect_provenance(
@@ -756,14 +756,14 @@ fn what_a_mapping_is_comes_from_where_it_sits() {
     expect_text(
         &parameter,
         &[
-            "12:11: unknown extension `x-foo`; the spec uses only x-sources, x-decision, x-events and x-safe-to-repeat",
+            "12:11: unknown extension `x-foo`; the spec uses only x-sources, x-decision, x-events, x-safe-to-repeat and x-bound-of",
         ],
     );
     let paths = minimal_with("paths:\n", "paths:\n  x-foo: 1\n");
     expect_text(
         &paths,
         &[
-            "6:3: unknown extension `x-foo`; the spec uses only x-sources, x-decision, x-events and x-safe-to-repeat",
+            "6:3: unknown extension `x-foo`; the spec uses only x-sources, x-decision, x-events, x-safe-to-repeat and x-bound-of",
         ],
     );
     // A server variable is not a schema: its `enum` needs no `type`.
@@ -924,7 +924,7 @@ fn webhook_properties_need_sources() {
 /// only the provenance extensions.
 #[test]
 fn webhook_extensions() {
-    let unknown = "unknown extension `{}`; the spec uses only x-sources, x-decision, x-events and x-safe-to-repeat";
+    let unknown = "unknown extension `{}`; the spec uses only x-sources, x-decision, x-events, x-safe-to-repeat and x-bound-of";
     let want: Vec<String> = [
         ("5:3", "x-webhooks"),
         ("29:5", "x-webhooks"),
@@ -981,7 +981,7 @@ fn webhooks_are_read_as_path_items() {
         &scalar,
         &[
             "56:13: `x-webhooks` must be a mapping of webhook names to path items, found 3",
-            "57:1: unknown extension `x-unused`; the spec uses only x-sources, x-decision, x-events and x-safe-to-repeat",
+            "57:1: unknown extension `x-unused`; the spec uses only x-sources, x-decision, x-events, x-safe-to-repeat and x-bound-of",
         ],
     );
     // An `x-` key under `x-webhooks` is an extension, not a webhook: not
@@ -993,7 +993,7 @@ fn webhooks_are_read_as_path_items() {
     expect_text(
         &mapping,
         &[
-            "57:3: unknown extension `x-foo`; the spec uses only x-sources, x-decision, x-events and x-safe-to-repeat",
+            "57:3: unknown extension `x-foo`; the spec uses only x-sources, x-decision, x-events, x-safe-to-repeat and x-bound-of",
         ],
     );
 }
@@ -1094,6 +1094,44 @@ fn parameters_that_become_one_method_are_refused() {
         &[
             "19:11: parameter `DateCreated<` and parameter `DateCreated` both become the builder method `date_created`: the generated code would not compile (the generator drops the characters an identifier cannot hold)",
             "23:11: parameter `DateCreated>` and parameter `DateCreated` both become the builder method `date_created`: the generated code would not compile (the generator drops the characters an identifier cannot hold)",
+        ],
+    );
+    // Marked as the bounds they are (D38), the generator leaves them out,
+    // and the spec is accepted; a bound must be named after, and beside,
+    // the parameter it bounds.
+    let bound = |name: &str, of: &str| {
+        format!(
+            "        - name: \"{name}\"\n          in: query\n          x-bound-of: {of}\n          schema:\n            type: string\n"
+        )
+    };
+    let bounded = base.replacen(
+        path_param,
+        &format!(
+            "{path_param}{}{}{}",
+            filter("DateCreated"),
+            bound("DateCreated<", "DateCreated"),
+            bound("DateCreated>", "DateCreated")
+        ),
+        1,
+    );
+    let spec = lint("x.yaml", bounded.as_bytes(), None).expect("bounds are accepted");
+    let code = participants_openapi::generate(&spec).expect("it generates");
+    assert!(code.contains(r#"pub const DATE_CREATED_BEFORE: &str = "DateCreated<";"#));
+    assert!(code.contains("bound_of: Some(\"DateCreated\")"));
+    let astray = base.replacen(
+        path_param,
+        &format!(
+            "{path_param}{}{}",
+            bound("DateUpdated<", "DateCreated"),
+            bound("DateCreated>", "DateCreated")
+        ),
+        1,
+    );
+    expect_text(
+        &astray,
+        &[
+            "17:23: `x-bound-of: DateCreated` on parameter `DateUpdated<`: a bound is a query parameter named after the one it bounds and `<` or `>` (`DateCreated<`, `DateCreated>`), beside it in the operation",
+            "22:23: `x-bound-of: DateCreated` on parameter `DateCreated>`: a bound is a query parameter named after the one it bounds and `<` or `>` (`DateCreated<`, `DateCreated>`), beside it in the operation",
         ],
     );
 }
