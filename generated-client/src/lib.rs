@@ -17,6 +17,7 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 
+pub use api::conference::{ConferenceRef, Conferences, PauseBehavior, RecordingRef, Recordings};
 pub use api::config::{
     ClientConfig, ClientState, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
     ENV_API_TOKEN, ENV_PROJECT_ID, ENV_SPACE, Retries, Secret, USER_AGENT,

@@ -25,6 +25,7 @@
 //! - `verbs`: every verb both ways, against the fake;
 //! - `limits`: the response size limit, against servers that send 64 MiB.
 
+mod conferences;
 mod create;
 mod delivery;
 mod e2e;

@@ -8,8 +8,9 @@
 //! drift. Nothing unstable goes in: the port, the crate version and the
 //! credentials are redacted, and parsed values are serialised data.
 
+use futures_util::TryStreamExt;
 use participants_shapes::{
-    ACCOUNT, CALL, CONFERENCE, TOKEN, create_examples, created_examples, list_examples,
+    ACCOUNT, CALL, CONFERENCE, RECORDING, TOKEN, create_examples, created_examples, list_examples,
     response_examples, update_examples,
 };
 use serde_json::{Value, json};
@@ -382,4 +383,121 @@ fn rust_surface() {
     let code = participants_openapi::generate(&participants_shapes::spec()).unwrap();
     let surface = participants_shapes::surface::surface(&code).unwrap();
     settings().bind(|| insta::assert_snapshot!(name("rust_surface"), surface));
+}
+
+/// The request bodies in the spec's examples of `operation`.
+fn request_examples(operation: &str) -> Vec<(String, Value)> {
+    let pointer = "/requestBody/content/application~1x-www-form-urlencoded/examples";
+    participants_shapes::examples_of(operation, pointer)
+}
+
+/// The answers in the spec's examples of `operation` (200).
+fn answer_examples(operation: &str) -> Vec<(String, Value)> {
+    let pointer = "/responses/200/content/application~1json/examples";
+    participants_shapes::examples_of(operation, pointer)
+}
+
+/// Every request the conference and recording handles put on the wire:
+/// the spec's update examples, each list with every filter, a fetch and a
+/// delete.
+#[tokio::test]
+async fn conference_requests() {
+    use signalwire_participants::types::{UpdateConferenceRequest, UpdateRecordingRequest};
+    let (mut rec, client) = recorder();
+    let conference = client.conference(CONFERENCE).unwrap();
+    let recording = conference.recording(RECORDING).unwrap();
+    let _guard = settings().bind_to_scope();
+    for (case, example) in request_examples("update_conference") {
+        let body: UpdateConferenceRequest = serde_json::from_value(example).unwrap();
+        rec.respond_json(200, &json!({}));
+        conference.update(&body).await.unwrap();
+        let shape = request_shape(&rec.next_request());
+        insta::assert_yaml_snapshot!(name(&format!("request_conference_{case}")), shape);
+    }
+    for (case, example) in request_examples("update_conference_recording") {
+        let body: UpdateRecordingRequest = serde_json::from_value(example).unwrap();
+        rec.respond_json(200, &json!({}));
+        recording.update(&body).await.unwrap();
+        let shape = request_shape(&rec.next_request());
+        insta::assert_yaml_snapshot!(name(&format!("request_recording_{case}")), shape);
+    }
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+    rec.respond_json(200, &json!({"conferences": []}));
+    let filtered = client.conferences().friendly_name("standup one").unwrap();
+    let filtered = filtered.status(signalwire_participants::types::ConferenceStatus::InProgress);
+    let filtered = filtered
+        .created_on(day(1))
+        .created_before(day(2))
+        .created_after(day(3));
+    let filtered = filtered
+        .updated_on(day(4))
+        .updated_before(day(5))
+        .updated_after(day(6));
+    filtered.page_size(20).page().await.unwrap();
+    let shape = request_shape(&rec.next_request());
+    insta::assert_yaml_snapshot!(name("request_conference_list_filtered"), shape);
+    rec.respond_json(200, &json!({"recordings": []}));
+    let recordings = conference
+        .recordings()
+        .created_on(day(1))
+        .created_before(day(2));
+    let _: Vec<_> = recordings
+        .created_after(day(3))
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let shape = request_shape(&rec.next_request());
+    insta::assert_yaml_snapshot!(name("request_recording_list_filtered"), shape);
+    rec.respond_json(200, &json!({}));
+    conference.retrieve().await.unwrap();
+    let shape = request_shape(&rec.next_request());
+    insta::assert_yaml_snapshot!(name("request_conference_retrieve"), shape);
+    rec.respond_empty(204);
+    recording.delete().await.unwrap();
+    let shape = request_shape(&rec.next_request());
+    insta::assert_yaml_snapshot!(name("request_recording_delete"), shape);
+}
+
+/// Every answer the spec shows for conferences and recordings, as read:
+/// each provider's shape of the fields they disagree on included.
+#[tokio::test]
+async fn conference_responses() {
+    let (mut rec, client) = recorder();
+    let conference = client.conference(CONFERENCE).unwrap();
+    let recording = conference.recording(RECORDING).unwrap();
+    let _guard = settings().bind_to_scope();
+    for (case, example) in answer_examples("retrieve_conference") {
+        rec.respond_json(200, &example);
+        let parsed = conference.retrieve().await.unwrap();
+        rec.next_request();
+        let shape = json!({"input": example, "parsed": parsed});
+        insta::assert_yaml_snapshot!(name(&format!("response_conference_{case}")), shape);
+    }
+    for (case, example) in answer_examples("list_conferences") {
+        rec.respond_json(200, &example);
+        let page = client.conferences().page().await.unwrap();
+        rec.next_request();
+        let shape = json!({"input": example, "parsed": page});
+        insta::assert_yaml_snapshot!(name(&format!("response_conference_list_{case}")), shape);
+    }
+    for (case, example) in answer_examples("retrieve_conference_recording") {
+        rec.respond_json(200, &example);
+        let parsed = recording.retrieve().await.unwrap();
+        rec.next_request();
+        let shape = json!({"input": example, "parsed": parsed});
+        insta::assert_yaml_snapshot!(name(&format!("response_recording_{case}")), shape);
+    }
+    for (case, example) in answer_examples("list_conference_recordings") {
+        rec.respond_json(200, &example);
+        let all: Vec<_> = conference
+            .recordings()
+            .stream()
+            .try_collect()
+            .await
+            .unwrap();
+        rec.next_request();
+        let shape = json!({"input": example, "parsed": all});
+        insta::assert_yaml_snapshot!(name(&format!("response_recording_list_{case}")), shape);
+    }
 }

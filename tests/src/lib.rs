@@ -17,6 +17,8 @@ pub const ACCOUNT: &str = "b3877c40-da60-4998-90ad-b792e98472af";
 pub const CONFERENCE: &str = "b3877c40-da60-4998-90ad-b792e98472ae";
 /// A SignalWire-style call id.
 pub const CALL: &str = "b3877c40-da60-4998-90ad-b792e98472ca";
+/// A recording of that conference, as in the spec's SignalWire examples.
+pub const RECORDING: &str = "b3877c40-da60-4998-90ad-b792e98472aa";
 /// The API token used in tests; it must never appear in any output.
 pub const TOKEN: &str = "PT-secret-token-4f1d9c";
 
@@ -161,6 +163,16 @@ pub fn create_examples() -> Vec<(String, Value)> {
 pub fn created_examples() -> Vec<(String, Value)> {
     let pointer = "/responses/201/content/application~1json/examples";
     operation_examples(LIST_PATH, "post", pointer)
+}
+
+/// The named examples under `pointer` (`/requestBody/...`, `/responses/...`)
+/// of the operation with this `operationId`, resolved, in spec order.
+pub fn examples_of(operation_id: &str, pointer: &str) -> Vec<(String, Value)> {
+    let spec = spec();
+    let mut operations = spec.openapi.operations();
+    let found = operations.find(|(_, _, op)| op.operation_id.as_deref() == Some(operation_id));
+    let (path, method, _) = found.unwrap_or_else(|| panic!("no operation {operation_id}"));
+    operation_examples(path, method, pointer)
 }
 
 /// A response example by name.

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use futures_util::{Stream, TryStreamExt, stream};
 
 use crate::spec_facts::fields;
+use crate::transport::hooks::Bounds;
 use crate::wire::ids::parse;
 use crate::{Client, Error, builder, types};
 
@@ -41,21 +42,27 @@ pub struct Participants<'a> {
 impl Client {
     /// The participants of a conference of this client's own account.
     pub fn participants(&self, conference_sid: &str) -> Result<Participants<'_>, Error> {
-        let conference: types::ConferenceSid = parse(conference_sid)?;
-        let request = self
-            .list_participants()
-            .account_sid(self.account_sid())
-            .conference_sid(conference.clone());
-        Ok(Participants {
-            client: self,
-            conference_sid: conference,
-            request,
-            page_size_set: false,
-        })
+        let account = parse(self.account_sid())?;
+        Ok(Participants::of(self, account, parse(conference_sid)?))
     }
 }
 
 impl<'a> Participants<'a> {
+    /// The participants of a conference whose ids are checked.
+    pub(crate) fn of(
+        client: &'a Client,
+        account_sid: types::AccountSid,
+        conference_sid: types::ConferenceSid,
+    ) -> Self {
+        let request = client.list_participants().account_sid(account_sid);
+        Participants {
+            client,
+            request: request.conference_sid(conference_sid.clone()),
+            conference_sid,
+            page_size_set: false,
+        }
+    }
+
     /// Only the participants that are (`true`) or are not (`false`) muted.
     pub fn muted(self, muted: bool) -> Self {
         self.with(|r| r.muted(muted))
@@ -99,14 +106,65 @@ impl<'a> Participants<'a> {
     /// stream reaches it, by following the previous page's `next_page_uri`
     /// (see [`Error::Paging`] for the ones refused).
     pub fn stream(self) -> impl Stream<Item = Result<types::Participant, Error>> + 'a {
-        // The state: the request for the next page and the `next_page_uri`
-        // that names it (none for the first), and every one followed so far.
-        let start = (
-            Some((self.request, None::<String>)),
-            self.client,
-            HashSet::new(),
-        );
-        let pages = stream::try_unfold(start, |(next, client, mut seen)| async move {
+        pages(self.client, self.request, Bounds::default())
+    }
+}
+
+/// A generated list request, as paging needs it: where a page starts, and
+/// the page's items and `next_page_uri`. The three lists of the spec are
+/// paged alike (D23); the generator knows nothing of paging.
+pub(crate) trait Listing: Clone + Send {
+    /// What a page lists.
+    type Item: Send;
+    /// The request for the page at `page` (and `PageToken`).
+    fn page(self, page: u64) -> Self;
+    /// The request with `PageToken` set.
+    fn page_token(self, token: String) -> Self;
+    /// Fetches the page: its items and its `next_page_uri`.
+    fn fetch(self)
+    -> impl Future<Output = Result<(Vec<Self::Item>, Option<String>), Error>> + Send;
+}
+
+/// A [`Listing`] for a generated list builder: its page type's item field.
+macro_rules! listing {
+    ($builder:ident, $item:ty, $items:ident) => {
+        impl Listing for builder::$builder<'_> {
+            type Item = $item;
+            fn page(self, page: u64) -> Self {
+                builder::$builder::page(self, page)
+            }
+            fn page_token(self, token: String) -> Self {
+                builder::$builder::page_token(self, token)
+            }
+            async fn fetch(self) -> Result<(Vec<$item>, Option<String>), Error> {
+                let page = self.send().await?.into_inner();
+                Ok((page.$items.unwrap_or_default(), page.next_page_uri))
+            }
+        }
+    };
+}
+listing!(ListParticipants, types::Participant, participants);
+listing!(ListConferences, types::Conference, conferences);
+listing!(
+    ListConferenceRecordings,
+    types::ConferenceRecording,
+    recordings
+);
+
+/// Every item of a list, page after page, each page fetched (with the
+/// date bounds, which the hook adds) when the stream reaches it, by
+/// following the previous page's `next_page_uri`.
+pub(crate) fn pages<'a, L: Listing + 'a>(
+    client: &'a Client,
+    request: L,
+    bounds: Bounds,
+) -> impl Stream<Item = Result<L::Item, Error>> + 'a {
+    // The state: the request for the next page and the `next_page_uri`
+    // that names it (none for the first), and every one followed so far.
+    let start = (Some((request, None::<String>)), HashSet::new());
+    let pages = stream::try_unfold(start, move |(next, mut seen)| {
+        let bounds = bounds.clone();
+        async move {
             let Some((request, uri)) = next else {
                 return Ok(None);
             };
@@ -117,23 +175,21 @@ impl<'a> Participants<'a> {
                 }
                 Some(uri) => following(client, request, &uri)?,
             };
-            let page = request.clone().send().await?.into_inner();
-            let next = page.next_page_uri.map(|uri| (request, Some(uri)));
-            let participants = page.participants.unwrap_or_default().into_iter().map(Ok);
-            Ok(Some((stream::iter(participants), (next, client, seen))))
-        });
-        Box::pin(pages.try_flatten())
-    }
+            let (items, next) = bounds.around(request.clone().fetch()).await?;
+            let next = next.map(|uri| (request, Some(uri)));
+            Ok(Some((
+                stream::iter(items.into_iter().map(Ok)),
+                (next, seen),
+            )))
+        }
+    });
+    Box::pin(pages.try_flatten())
 }
 
 /// The request for the page `next_page_uri` names. Both providers give it as
 /// a path on their host: it is resolved against the scheme, host and port of
 /// the base URL (D23), and refused if it names any other.
-fn following<'a>(
-    client: &Client,
-    request: builder::ListParticipants<'a>,
-    uri: &str,
-) -> Result<builder::ListParticipants<'a>, Error> {
+fn following<L: Listing>(client: &Client, request: L, uri: &str) -> Result<L, Error> {
     let refuse = |reason| Error::paging(uri.into(), reason);
     let base =
         url::Url::parse(&client.baseurl).map_err(|_| refuse("the base URL does not parse"))?;

@@ -53,6 +53,7 @@ impl ClientHooks<ClientState> for Client {
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         request.headers_mut().remove(API_VERSION);
+        Bounds::add_to(info.operation_id, request.url_mut());
         // Every answer may be an error, which the providers write as JSON:
         // asked for on every request, as the generator asks when an
         // operation declares a JSON answer.
@@ -281,6 +282,53 @@ fn record(field: &'static str, value: impl tracing::Value) {
 
 #[cfg(not(feature = "tracing"))]
 fn record<T>(_: &'static str, _: T) {}
+
+/// The date bounds of a listing (`DateCreated<`..., D38), by their
+/// `spec_facts::fields` names: the generator's view leaves them out (each
+/// would be its bounded parameter's builder method again), so a listing
+/// sets them around its call ([`Bounds::around`]) and the hook adds those
+/// of the operation at hand to its query.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Bounds(Vec<(&'static str, chrono::NaiveDate)>);
+
+tokio::task_local! {
+    static BOUNDS: Bounds;
+}
+
+impl Bounds {
+    /// These bounds and `name` at `day` (replacing an earlier `name`).
+    pub(crate) fn with(mut self, name: &'static str, day: chrono::NaiveDate) -> Self {
+        self.0.retain(|(n, _)| *n != name);
+        self.0.push((name, day));
+        self
+    }
+
+    /// Runs `call` (a generated list request) with these bounds.
+    pub(crate) async fn around<F: Future>(self, call: F) -> F::Output {
+        match self.0.is_empty() {
+            true => call.await,
+            false => BOUNDS.scope(self, call).await,
+        }
+    }
+
+    /// Adds the bounds set around this call that are `operation`'s own
+    /// (`spec_facts::Parameter::bound_of`) to its query, as twilio-python
+    /// writes them (`DateCreated%3C=2021-01-01`).
+    fn add_to(operation_id: &str, url: &mut url::Url) {
+        let _ = BOUNDS.try_with(|bounds| {
+            let operation = Operation::from_id(operation_id);
+            let own = |name: &str| {
+                crate::spec_facts::PARAMETERS.iter().any(|p| {
+                    Some(p.operation) == operation && p.name == name && p.bound_of.is_some()
+                })
+            };
+            for (name, day) in bounds.0.iter().filter(|(name, _)| own(name)) {
+                let day = day.format("%Y-%m-%d").to_string();
+                url.query_pairs_mut().append_pair(name, &day);
+            }
+        });
+    }
+}
 
 /// The header the generated code adds to every request.
 const API_VERSION: reqwest::header::HeaderName =
