@@ -10,6 +10,7 @@ use crate::api::list::pages;
 use crate::spec_facts::fields;
 use crate::transport::error::parse_url;
 use crate::transport::hooks::Bounds;
+use crate::types::UpdateRecordingRequestStatus as RecordingState;
 use crate::types::{self, UpdateConferenceRequest, UpdateRecordingRequest};
 use crate::wire::ids::parse;
 use crate::{Client, Error, ParticipantRef, Participants, builder};
@@ -158,6 +159,16 @@ impl<'a> Conferences<'a> {
     }
 }
 
+/// The generated request `$operation` of the conference `$c` (a
+/// [`ConferenceRef`]), its path ids set: every builder has them, no trait.
+macro_rules! on_conference {
+    ($c:expr, $operation:ident) => {
+        ($c.client.$operation())
+            .account_sid($c.account_sid.clone())
+            .conference_sid($c.conference_sid.clone())
+    };
+}
+
 /// One conference, its ids checked ([`Client::conference`]).
 #[derive(Clone, Debug)]
 pub struct ConferenceRef<'a> {
@@ -174,10 +185,10 @@ impl<'a> ConferenceRef<'a> {
 
     /// Fetches the conference.
     pub async fn retrieve(&self) -> Result<types::Conference, Error> {
-        let request = self.client.retrieve_conference();
-        let request = request.account_sid(self.account_sid.clone());
-        let answer = request.conference_sid(self.conference_sid.clone()).send();
-        Ok(answer.await?.into_inner())
+        Ok(on_conference!(self, retrieve_conference)
+            .send()
+            .await?
+            .into_inner())
     }
 
     /// Applies `changes` and returns the conference afterwards.
@@ -185,10 +196,8 @@ impl<'a> ConferenceRef<'a> {
         &self,
         changes: &UpdateConferenceRequest,
     ) -> Result<types::Conference, Error> {
-        let request = self.client.update_conference();
-        let request = request.account_sid(self.account_sid.clone());
-        let request = request.conference_sid(self.conference_sid.clone());
-        Ok(request.body(changes.clone()).send().await?.into_inner())
+        let request = on_conference!(self, update_conference).body(changes.clone());
+        Ok(request.send().await?.into_inner())
     }
 
     /// Ends the conference for everyone (`Status=completed`): every
@@ -238,11 +247,9 @@ impl<'a> ConferenceRef<'a> {
     /// Its recordings, every page, filtered by the day they were created
     /// ([`Recordings`]).
     pub fn recordings(&self) -> Recordings<'a> {
-        let request = self.client.list_conference_recordings();
-        let request = request.account_sid(self.account_sid.clone());
         Recordings {
             client: self.client,
-            request: request.conference_sid(self.conference_sid.clone()),
+            request: on_conference!(self, list_conference_recordings),
             bounds: Bounds::default(),
         }
     }
@@ -305,10 +312,7 @@ impl RecordingRef<'_> {
 
     /// Fetches the recording.
     pub async fn retrieve(&self) -> Result<types::ConferenceRecording, Error> {
-        let c = &self.conference;
-        let request = c.client.retrieve_conference_recording();
-        let request = request.account_sid(c.account_sid.clone());
-        let request = request.conference_sid(c.conference_sid.clone());
+        let request = on_conference!(self.conference, retrieve_conference_recording);
         let answer = request.recording_sid(self.recording_sid.clone()).send();
         Ok(answer.await?.into_inner())
     }
@@ -318,10 +322,7 @@ impl RecordingRef<'_> {
         &self,
         changes: &UpdateRecordingRequest,
     ) -> Result<types::ConferenceRecording, Error> {
-        let c = &self.conference;
-        let request = c.client.update_conference_recording();
-        let request = request.account_sid(c.account_sid.clone());
-        let request = request.conference_sid(c.conference_sid.clone());
+        let request = on_conference!(self.conference, update_conference_recording);
         let request = request.recording_sid(self.recording_sid.clone());
         Ok(request.body(changes.clone()).send().await?.into_inner())
     }
@@ -331,42 +332,36 @@ impl RecordingRef<'_> {
         &self,
         behavior: PauseBehavior,
     ) -> Result<types::ConferenceRecording, Error> {
-        use types::UpdateRecordingRequestStatus::Paused;
-        let pause = UpdateRecordingRequest {
-            status: Paused,
-            pause_behavior: Some(behavior),
-        };
-        self.update(&pause).await
+        self.set(RecordingState::Paused, Some(behavior)).await
     }
 
     /// Resumes a paused recording (`Status=in-progress`).
     pub async fn resume(&self) -> Result<types::ConferenceRecording, Error> {
-        use types::UpdateRecordingRequestStatus::InProgress;
-        let resume = UpdateRecordingRequest {
-            status: InProgress,
-            pause_behavior: None,
-        };
-        self.update(&resume).await
+        self.set(RecordingState::InProgress, None).await
     }
 
     /// Stops the recording for good.
     pub async fn stop(&self) -> Result<types::ConferenceRecording, Error> {
-        use types::UpdateRecordingRequestStatus::Stopped;
-        let stop = UpdateRecordingRequest {
-            status: Stopped,
-            pause_behavior: None,
+        self.set(RecordingState::Stopped, None).await
+    }
+
+    async fn set(
+        &self,
+        status: RecordingState,
+        pause_behavior: Option<PauseBehavior>,
+    ) -> Result<types::ConferenceRecording, Error> {
+        let changes = UpdateRecordingRequest {
+            status,
+            pause_behavior,
         };
-        self.update(&stop).await
+        self.update(&changes).await
     }
 
     /// Deletes the recording. A retried delete that finds it gone after a
     /// try whose answer was lost counts as done
     /// ([`ApiError::applied_by_earlier_try`](crate::ApiError::applied_by_earlier_try)).
     pub async fn delete(&self) -> Result<(), Error> {
-        let c = &self.conference;
-        let request = c.client.delete_conference_recording();
-        let request = request.account_sid(c.account_sid.clone());
-        let request = request.conference_sid(c.conference_sid.clone());
+        let request = on_conference!(self.conference, delete_conference_recording);
         let sent = request.recording_sid(self.recording_sid.clone()).send();
         Error::done_unless_failed(sent.await)
     }
