@@ -831,6 +831,16 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
         let doc = format!("`{name}`.");
         quote::quote! { #[doc = #doc] pub const #ident: &str = #name; }
     });
+    // Every component schema's name, as a constant (`Kind::Schema` holds
+    // one): code that matches a kind names the schema through it.
+    let schema_consts = spec.components.iter().flat_map(|c| c.schemas.keys()).map(|name| {
+        let ident = quote::format_ident!(
+            "{}",
+            heck::ToShoutySnakeCase::to_shouty_snake_case(name.as_str())
+        );
+        let doc = format!("`{name}`.");
+        quote::quote! { #[doc = #doc] pub const #ident: &str = #name; }
+    });
     let refusals = builder_refusals(code, spec)
         .into_iter()
         .map(|(message, name)| {
@@ -931,6 +941,10 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
             /// spec's operations.
             pub mod fields {
                 #(#field_consts)*
+            }
+            /// The name of every component schema of the spec.
+            pub mod schemas {
+                #(#schema_consts)*
             }
         }
     }
