@@ -64,6 +64,7 @@ impl Fake {
         Ok(json(StatusCode::OK, &answer))
     }
 
+    /// One conference, running or ended, in this provider's shape.
     pub(crate) fn retrieve_conference(&self, path: &Target) -> Result<Response, Refused> {
         let accounts = self.accounts();
         let room = room(&accounts, path)?;
@@ -135,6 +136,7 @@ impl Fake {
         Ok(json(StatusCode::OK, &answer))
     }
 
+    /// One recording of the conference, in this provider's shape.
     pub(crate) fn retrieve_recording(&self, path: &Target) -> Result<Response, Refused> {
         let accounts = self.accounts();
         let room = room(&accounts, path)?;

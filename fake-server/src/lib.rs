@@ -1323,6 +1323,7 @@ impl Target {
         })
     }
 
+    /// The participant's call (or label) or the recording the path names.
     fn id(&self) -> &str {
         self.id.as_deref().unwrap_or_default()
     }
