@@ -161,7 +161,8 @@ impl Fake {
         use RecordingStatus as Is;
         use UpdateRecordingRequestStatus as Wanted;
         if update.pause_behavior.is_some() && update.status != Wanted::Paused {
-            let what = format!("{} is only for Status=paused", fields::PAUSE_BEHAVIOR);
+            let (pause, status) = (fields::PAUSE_BEHAVIOR, fields::STATUS);
+            let what = format!("{pause} is only for {status}={}", Wanted::Paused);
             return Err(error(StatusCode::BAD_REQUEST, 10000, what));
         }
         let mut accounts = self.accounts();
