@@ -28,7 +28,9 @@ d = json.loads(sys.argv[1])
 calls = d["call_sids"]
 for name, value in [("ST_BASE", d["base_url"]), ("ST_ACCOUNT", d["account_sid"]),
                     ("ST_TOKEN", d["auth_token"]), ("ST_CONFERENCE", d["conference_sid"]),
-                    ("ST_CALL", calls[0]), ("ST_COACHED", calls[1]), ("ST_KICKED", calls[3])]:
+                    ("ST_CALL", calls[0]), ("ST_COACHED", calls[1]), ("ST_KICKED", calls[3]),
+                    ("ST_RECORDING", d["recording_sid"]), ("ST_ENDED", d["ended_conference_sid"]),
+                    ("ST_ENDED_RECORDING", d["ended_recording_sid"])]:
     print(f"export {name}={shlex.quote(value)}")
 PY
 ) || { echo "the fake server's demo line is not what this script reads"; exit 1; }

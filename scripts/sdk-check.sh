@@ -14,7 +14,7 @@ venv .tools/venv-signalwire scripts/sdk/requirements-signalwire.txt
 # early, in the background, while cargo compiles).
 [ "${1:-}" = "--setup" ] && exit 0
 
-echo "each SDK gets a fresh fake, since the checks kick participants"
+echo "each SDK gets a fresh fake, since the checks kick participants, delete a recording and end the conference"
 fake_command
 out=$(mktemp)
 trap 'stop_fake; rm -f "$out" "$out".* "$fake_out"' EXIT

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use signalwire_participants::types::{ConferenceEvent, ConferenceEventName, Participant};
+use signalwire_participants::types::{
+    Conference, ConferenceEvent, ConferenceEventName, Participant,
+};
 use signalwire_participants::webhook::{Provider, Verifier};
 use signalwire_participants::{Rfc2822Date, types};
 
@@ -248,13 +250,14 @@ impl Events {
     pub(crate) fn emit(
         &self,
         account: &str,
-        conference: &str,
+        conference: &Conference,
         name: ConferenceEventName,
         p: &Participant,
         more: impl FnOnce(EventBuilder) -> EventBuilder,
     ) {
         let mut subscriptions = self.subscriptions.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(subscription) = subscriptions.get_mut(conference) else {
+        let sid = conference.sid.as_deref().unwrap_or_default();
+        let Some(subscription) = subscriptions.get_mut(sid) else {
             return;
         };
         let sequence = self.delivery.numbered.then_some(subscription.next);
@@ -383,10 +386,11 @@ async fn deliver(
 }
 
 /// The event as the provider sends it: the spec's `ConferenceEvent`, as a
-/// form (its fields named by the generated type).
+/// form (its fields named by the generated type), with the conference's
+/// id and name.
 fn form(
     account: &str,
-    conference: &str,
+    conference: &Conference,
     name: ConferenceEventName,
     sequence: Option<i64>,
     p: &Participant,
@@ -399,8 +403,8 @@ fn form(
     let participant = name != ConferenceEventName::ConferenceEnd;
     let event = ConferenceEvent::builder()
         .account_sid(account)
-        .conference_sid(conference)
-        .friendly_name(Some("demo".to_string()))
+        .conference_sid(conference.sid.as_deref().unwrap_or_default())
+        .friendly_name(conference.friendly_name.clone())
         .status_callback_event(name)
         .sequence_number(sequence)
         .timestamp(Some(Rfc2822Date::new(chrono::Utc::now().to_rfc2822())))

@@ -1,6 +1,8 @@
 //! An in-memory fake of SignalWire's conference participant endpoints
-//! (list, retrieve, update and kick, and Twilio's create), for a quickstart
-//! that runs offline, for our end-to-end tests, and for yours.
+//! (list, retrieve, update and kick, and Twilio's create), its conferences
+//! (list, retrieve, end, announce) and their recordings (list, retrieve,
+//! pause, resume, stop, delete), for a quickstart that runs offline, for
+//! our end-to-end tests, and for yours.
 //!
 //! It follows `openapi/participants.yaml` through what the client crate
 //! generates from it: the routes are the spec's operations (under
@@ -35,6 +37,15 @@
 //! `CallSidToCoach` is refused. schemathesis checks every answer against the
 //! spec.
 //!
+//! Conferences have a name, a status and their recordings
+//! ([`DEMO_CONFERENCE_NAME`], [`DEMO_ENDED_CONFERENCE`], [`DEMO_RECORDING`]):
+//! lists filter by name, status and day (the date bounds too) and page as
+//! participants do; ending one (`Status=completed`) takes everyone out, as
+//! the services do, after which its participants answer 404; announcing to
+//! an ended one is a 400 (21220); a recording is paused, resumed and
+//! stopped only from the states that allow it (else 400, 16114). The
+//! README says what differs from the services.
+//!
 //! A subscribed conference's changes are sent as signed status callbacks
 //! ([`Fake::subscribe_demo`]): numbered, in order and once each by default,
 //! or unnumbered, shuffled and repeated as production may send them
@@ -60,6 +71,7 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+mod conferences;
 mod events;
 
 use std::collections::BTreeMap;
@@ -80,7 +92,8 @@ use serde_json::{Map, Value};
 use signalwire_participants::form::{self, Field, FormError, Unknown};
 use signalwire_participants::spec_facts::{Kind, Operation, PARAMETERS, SCHEMA_FIELDS, fields};
 use signalwire_participants::types::{
-    CreateParticipantRequest, Participant, ParticipantPage, UpdateParticipantRequest,
+    Conference, ConferenceRecording, ConferenceStatus, CreateParticipantRequest, NumberOrText,
+    Participant, ParticipantPage, RecordingStatus, TwilioRegion, UpdateParticipantRequest,
 };
 use signalwire_participants::{ParticipantStatus, Rfc2822Date, types};
 use subtle::ConstantTimeEq;
@@ -124,7 +137,16 @@ const DEFAULT_PAGE_SIZE: usize = 50;
 #[derive(Clone, Debug)]
 struct Account {
     token: String,
-    conferences: BTreeMap<String, Vec<Participant>>,
+    conferences: BTreeMap<String, Room>,
+}
+
+/// A conference as the fake keeps it: its own fields (the generated
+/// `Conference`), the participants it has had, and its recordings.
+#[derive(Clone, Debug)]
+struct Room {
+    conference: Conference,
+    participants: Vec<Participant>,
+    recordings: Vec<ConferenceRecording>,
 }
 
 /// What a client needs to drive the demo: printed by `cargo xtask serve`.
@@ -138,6 +160,14 @@ pub struct Demo {
     pub auth_token: String,
     /// The demo conference.
     pub conference_sid: String,
+    /// Its name, which an earlier, ended conference shares.
+    pub conference_name: String,
+    /// Its recording, in progress.
+    pub recording_sid: String,
+    /// The earlier conference of the same name, completed.
+    pub ended_conference_sid: String,
+    /// Its recording, completed.
+    pub ended_recording_sid: String,
     /// The demo participants' call ids: alice, bob, and a Twilio-style supervisor.
     pub call_sids: Vec<String>,
     /// Their labels, in the same order.
@@ -157,6 +187,23 @@ pub const DEMO_ACCOUNT: &str = "0b5e7f3a-7c1d-4e2b-9a6f-1d2c3b4a5e60";
 pub const DEMO_TOKEN: &str = "PTfake0000demo0000token";
 /// The demo conference.
 pub const DEMO_CONFERENCE: &str = "6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+/// The demo conference's name (`friendly_name`). An earlier conference,
+/// [`DEMO_ENDED_CONFERENCE`], has it too: a name finds every conference
+/// that had it, the status tells the running one.
+pub const DEMO_CONFERENCE_NAME: &str = "standup";
+/// The demo conference's recording, in progress since it started.
+pub const DEMO_RECORDING: &str = "7ec0a1b2-c3d4-4e5f-8a6b-7c8d9e0f1a2b";
+/// An earlier conference named [`DEMO_CONFERENCE_NAME`], created the day
+/// before the demo conference and ended when its last participant left.
+pub const DEMO_ENDED_CONFERENCE: &str = "5e1d2c3b-4a59-4867-9766-a5b4c3d2e1f0";
+/// The ended conference's recording, completed.
+pub const DEMO_ENDED_RECORDING: &str = "7ec0a1b2-c3d4-4e5f-8a6b-7c8d9e0f1a2a";
+/// When the ended conference was created and when it ended (its recording
+/// ran from one to the other).
+const DEMO_ENDED_DATES: (&str, &str) = (
+    "Sun, 23 Sept 2018 21:00:00 +0000",
+    "Sun, 23 Sept 2018 21:30:00 +0000",
+);
 /// The demo participants (alice, bob, supervisor, dave). Bob's and the
 /// supervisor's ids are the coach targets of the spec's update examples, so
 /// that the examples run against the fake as written (schemathesis sends
@@ -204,6 +251,64 @@ fn seeded(call_sid: &str, label: &str) -> Participant {
         .expect("every field of the seed is set with its own type")
 }
 
+/// A conference as the demo seeds it (its account, version and URIs are
+/// the path's, filled in when answered).
+fn seeded_conference(
+    sid: &str,
+    name: &str,
+    status: ConferenceStatus,
+    dates: (&str, &str),
+) -> Conference {
+    Conference {
+        sid: Some(sid.into()),
+        friendly_name: Some(name.into()),
+        status: Some(status),
+        region: Some(TwilioRegion::Us1),
+        date_created: Some(Rfc2822Date::new(dates.0)),
+        date_updated: Some(Rfc2822Date::new(dates.1)),
+        account_sid: None,
+        api_version: None,
+        reason_conference_ended: None,
+        call_sid_ending_conference: None,
+        subresource_uris: None,
+        uri: None,
+        extra: Map::new(),
+    }
+}
+
+/// A recording as the demo seeds it, started when its conference was
+/// created: running (`end` none, length 0), or ended at `end`.
+fn seeded_recording(sid: &str, start: &str, end: Option<&str>) -> ConferenceRecording {
+    let mut recording = ConferenceRecording {
+        sid: Some(sid.into()),
+        status: Some(RecordingStatus::InProgress),
+        date_created: Some(Rfc2822Date::new(start)),
+        date_updated: Some(Rfc2822Date::new(start)),
+        start_time: Some(Rfc2822Date::new(start)),
+        end_time: None,
+        duration: Some(NumberOrText::Integer(0)),
+        channels: Some(NumberOrText::Integer(1)),
+        price_unit: Some("USD".into()),
+        price: None,
+        error_code: None,
+        call_sid: None,
+        source: None,
+        account_sid: None,
+        conference_sid: None,
+        api_version: None,
+        uri: None,
+        extra: Map::new(),
+    };
+    if let Some(end) = end {
+        conferences::finish(
+            &mut recording,
+            RecordingStatus::Completed,
+            &Rfc2822Date::new(end),
+        );
+    }
+    recording
+}
+
 /// The fake's state: accounts, conferences and participants.
 #[derive(Clone, Debug)]
 pub struct Fake {
@@ -220,22 +325,60 @@ impl Default for Fake {
 }
 
 impl Fake {
-    /// The seeded demo: one account with a conference of four participants,
-    /// and a second account with a conference of its own.
+    /// The seeded demo: one account with a conference of four participants
+    /// and a recording in progress, and an earlier conference of the same
+    /// name, ended, with its recording completed; and a second account
+    /// with a conference of its own.
     pub fn demo() -> Self {
         let participants = DEMO_CALLS.iter().zip(DEMO_LABELS);
+        let (name, created) = (DEMO_CONFERENCE_NAME, (DEMO_CREATED, DEMO_CREATED));
+        let running = Room {
+            conference: seeded_conference(
+                DEMO_CONFERENCE,
+                name,
+                ConferenceStatus::InProgress,
+                created,
+            ),
+            participants: participants.map(|(c, l)| seeded(c, l)).collect(),
+            recordings: vec![seeded_recording(DEMO_RECORDING, DEMO_CREATED, None)],
+        };
+        let (start, end) = DEMO_ENDED_DATES;
+        let ended = Room {
+            conference: Conference {
+                reason_conference_ended: Some(ConferenceEndedReason::LastParticipantLeft),
+                call_sid_ending_conference: Some(seeded_call(0)),
+                ..seeded_conference(
+                    DEMO_ENDED_CONFERENCE,
+                    name,
+                    ConferenceStatus::Completed,
+                    DEMO_ENDED_DATES,
+                )
+            },
+            participants: Vec::new(),
+            recordings: vec![seeded_recording(DEMO_ENDED_RECORDING, start, Some(end))],
+        };
         let demo = Account {
             token: DEMO_TOKEN.into(),
-            conferences: BTreeMap::from([(
-                DEMO_CONFERENCE.to_string(),
-                participants.map(|(c, l)| seeded(c, l)).collect(),
-            )]),
+            conferences: BTreeMap::from([
+                (DEMO_CONFERENCE.to_string(), running),
+                (DEMO_ENDED_CONFERENCE.to_string(), ended),
+            ]),
         };
+        let private = seeded("CA00000000000000000000000000000002", "private");
         let other = Account {
             token: OTHER_TOKEN.into(),
             conferences: BTreeMap::from([(
                 OTHER_CONFERENCE.to_string(),
-                vec![seeded("CA00000000000000000000000000000002", "private")],
+                Room {
+                    conference: seeded_conference(
+                        OTHER_CONFERENCE,
+                        "private",
+                        ConferenceStatus::InProgress,
+                        created,
+                    ),
+                    participants: vec![private],
+                    recordings: Vec::new(),
+                },
             )]),
         };
         let accounts = BTreeMap::from([
@@ -261,9 +404,9 @@ impl Fake {
             (DEMO_CALLS.len()..n).map(|i| seeded(&seeded_call(i), &format!("participant-{i}")));
         let mut accounts = fake.accounts();
         let conferences = accounts.get_mut(DEMO_ACCOUNT).map(|a| &mut a.conferences);
-        if let Some(c) = conferences.and_then(|c| c.get_mut(DEMO_CONFERENCE)) {
-            c.truncate(n);
-            c.extend(more);
+        if let Some(room) = conferences.and_then(|c| c.get_mut(DEMO_CONFERENCE)) {
+            room.participants.truncate(n);
+            room.participants.extend(more);
         }
         drop(accounts);
         fake
@@ -281,8 +424,11 @@ impl Fake {
         call_or_label: &str,
     ) -> Option<Participant> {
         let accounts = self.accounts();
-        let conference = accounts.get(account)?.conferences.get(conference)?;
-        conference.iter().find(|p| is(p, call_or_label)).cloned()
+        let room = accounts.get(account)?.conferences.get(conference)?;
+        room.participants
+            .iter()
+            .find(|p| is(p, call_or_label))
+            .cloned()
     }
 
     /// This fake, sending every event of the demo conference to `url` (an
@@ -334,21 +480,19 @@ impl Fake {
     /// participant that is not in the conference is left as it is.
     pub fn complete(&self, account: &str, conference: &str, call: &str) {
         let mut accounts = self.accounts();
-        let participants = accounts
+        let room = accounts
             .get_mut(account)
             .and_then(|a| a.conferences.get_mut(conference));
-        let Some(participants) = participants else {
+        let Some(room) = room else {
             return;
         };
-        let found = participants
-            .iter_mut()
-            .find(|p| is(p, call) && in_conference(p));
+        let found = (room.participants.iter_mut()).find(|p| is(p, call) && in_conference(p));
         let Some(p) = found else {
             return;
         };
         p.status = Some(ParticipantStatus::Completed);
         let gone = p.clone();
-        self.left(account, conference, participants, &gone, Leaving::HungUp);
+        self.left(account, room, &gone, Leaving::HungUp);
         drop(accounts);
         self.events.flush();
     }
@@ -429,6 +573,9 @@ impl Fake {
             return not_found(&path);
         }
         let query = uri.query().unwrap_or_default().as_bytes();
+        let query = || {
+            form::read(query, |name| query_field(operation, name)).map_err(|e| refusal(10000, e))
+        };
         let outcome = match operation {
             Operation::RetrieveParticipant => self.retrieve(&path),
             Operation::UpdateParticipant => {
@@ -438,17 +585,20 @@ impl Fake {
                 form(headers, body).and_then(|create| self.create(&path, &create))
             }
             Operation::KickParticipant => self.kick(&path),
-            Operation::ListParticipants => form::read(query, |name| query_field(operation, name))
-                .map_err(|e| refusal(10000, e))
-                .and_then(|q| self.list(&path, &q)),
-            // Conferences and their recordings: being built (issue 29).
-            Operation::ListConferences
-            | Operation::RetrieveConference
-            | Operation::UpdateConference
-            | Operation::ListConferenceRecordings
-            | Operation::RetrieveConferenceRecording
-            | Operation::UpdateConferenceRecording
-            | Operation::DeleteConferenceRecording => Err(not_found(&path)),
+            Operation::ListParticipants => query().and_then(|q| self.list(&path, &q)),
+            Operation::ListConferences => query().and_then(|q| self.list_conferences(&path, &q)),
+            Operation::RetrieveConference => self.retrieve_conference(&path),
+            Operation::UpdateConference => {
+                form(headers, body).and_then(|update| self.update_conference(&path, &update))
+            }
+            Operation::ListConferenceRecordings => {
+                query().and_then(|q| self.list_recordings(&path, &q))
+            }
+            Operation::RetrieveConferenceRecording => self.retrieve_recording(&path),
+            Operation::UpdateConferenceRecording => {
+                form(headers, body).and_then(|update| self.update_recording(&path, &update))
+            }
+            Operation::DeleteConferenceRecording => self.delete_recording(&path),
         };
         // The call's events leave together, now that it is done.
         self.events.flush();
@@ -465,81 +615,27 @@ impl Fake {
     }
 
     /// One page of the conference's participants (those still in it), the
-    /// filters applied, with the paging URIs either provider gives. `Page`
-    /// alone places it: the `PageToken` the URIs carry is not read back.
+    /// filters applied, with the paging URIs either provider gives.
     fn list(&self, path: &Target, query: &Map<String, Value>) -> Result<Response, Refused> {
+        let operation = Operation::ListParticipants;
+        let filters = Filters::read(operation, <Participant as form::Schema>::NAME, query)?;
         let accounts = self.accounts();
-        let conference = accounts
+        let room = accounts
             .get(&path.account)
             .and_then(|a| a.conferences.get(&path.conference))
             .ok_or_else(|| not_found(path))?;
-        // Every boolean query parameter filters on the participant field of
-        // the same name (`Muted` on `muted`); paging parameters are numbers.
-        let filters: Vec<(&str, &str, bool)> = query
-            .iter()
-            .filter_map(|(name, value)| {
-                let field = participant_field(name)?;
-                Some((name.as_str(), field, value.as_bool()?))
-            })
+        let matching: Vec<&Participant> = (room.participants.iter())
+            .filter(|p| in_conference(p) && filters.keep(p))
             .collect();
-        let matching: Vec<&Participant> = conference
-            .iter()
-            .filter(|p| p.status != Some(ParticipantStatus::Completed))
-            .filter(|p| {
-                let wire = serde_json::to_value(p).unwrap_or_default();
-                filters.iter().all(|(_, field, wanted)| {
-                    wire.get(field).and_then(Value::as_bool).unwrap_or(false) == *wanted
-                })
-            })
-            .collect();
-        let number = |name: &str, default: usize| {
-            let n = query.get(name).and_then(Value::as_u64);
-            n.map_or(default, |n| usize::try_from(n).unwrap_or(usize::MAX))
-        };
-        let (size, page) = (
-            number(fields::PAGE_SIZE, DEFAULT_PAGE_SIZE).max(1),
-            number(fields::PAGE, 0),
+        let ids = matching.iter().map(|p| p.call_sid.as_deref());
+        let paging = Paging::new(path, operation, &filters, query, ids.collect());
+        let on_page = matching[paging.range.clone()].iter();
+        let answer = page!(
+            ParticipantPage,
+            participants,
+            on_page.map(|p| wire(path, p)),
+            paging
         );
-        let first = page.saturating_mul(size).min(matching.len());
-        let on_page = &matching[first..first.saturating_add(size).min(matching.len())];
-        let base = format!(
-            "{}/2010-04-01/Accounts/{}/Conferences/{}/Participants.json",
-            path.prefix(),
-            path.account,
-            path.conference
-        );
-        let filters: String = filters
-            .iter()
-            .map(|(name, _, v)| format!("{name}={v}&"))
-            .collect();
-        // A page's URI: the filters, the size, the page, and (past the first)
-        // a token naming the last participant before it, as the providers do.
-        let uri = |page: usize| {
-            let mut uri = format!("{base}?{filters}PageSize={size}&Page={page}");
-            let before = page.checked_mul(size).and_then(|n| n.checked_sub(1));
-            if let Some(p) = before.and_then(|n| matching.get(n)) {
-                uri.push_str(&format!(
-                    "&PageToken=PA{}",
-                    p.call_sid.as_deref().unwrap_or_default()
-                ));
-            }
-            uri
-        };
-        let more = first + size < matching.len();
-        let twilio = !path.laml;
-        let as_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-        let answer = ParticipantPage {
-            participants: Some(on_page.iter().map(|p| wire(path, p)).collect()),
-            page: Some(as_i64(page)),
-            page_size: Some(as_i64(size)),
-            uri: Some(uri(page)),
-            first_page_uri: Some(uri(0)),
-            next_page_uri: more.then(|| uri(page + 1)),
-            previous_page_uri: (page > 0).then(|| uri(page - 1)),
-            // Twilio also says where the page sits in the whole list.
-            start: twilio.then(|| as_i64(first)),
-            end: twilio.then(|| as_i64((first + on_page.len()).saturating_sub(1))),
-        };
         Ok(json(StatusCode::OK, &answer))
     }
 
@@ -547,77 +643,106 @@ impl Fake {
     /// Its leaving may end the conference ([`Fake::left`]).
     fn kick(&self, path: &Target) -> Result<Response, Refused> {
         let mut accounts = self.accounts();
-        let conference = accounts
+        let room = accounts
             .get_mut(&path.account)
             .and_then(|a| a.conferences.get_mut(&path.conference))
             .ok_or_else(|| not_found(path))?;
-        let index = conference
-            .iter()
-            .position(|p| is(p, path.call()))
+        let index = (room.participants.iter())
+            .position(|p| is(p, path.id()))
             .ok_or_else(|| not_found(path))?;
-        let gone = conference.remove(index);
+        let gone = room.participants.remove(index);
         // One that had already left (`complete`) does not leave twice.
         if in_conference(&gone) {
-            let (account, id) = (&path.account, &path.conference);
-            self.left(account, id, conference, &gone, Leaving::Kicked);
+            self.left(&path.account, room, &gone, Leaving::Kicked);
         }
         Ok(StatusCode::NO_CONTENT.into_response())
     }
 
-    /// What follows when `gone` leaves `conference` (it is no longer in it:
-    /// taken out, marked `completed`, or never let in): its
+    /// What follows when `gone` leaves the conference (it is no longer in
+    /// it: taken out, marked `completed`, or never let in): its
     /// `participant-leave`; then, if others are still in and it had
     /// `EndConferenceOnExit`, the conference ends: each of them leaves
-    /// (`moderator_ended_conference`) and is taken out, as a kick takes
-    /// one out, and a `conference-end` names `gone`. When it was the last
-    /// one in, the conference ends too (unless its dial failed: then it
-    /// never was in).
-    fn left(
-        &self,
-        account: &str,
-        id: &str,
-        conference: &mut Vec<Participant>,
-        gone: &Participant,
-        how: Leaving,
-    ) {
+    /// (`moderator_ended_conference`, [`Fake::end`]) and `conference-end`
+    /// names `gone`. When it was the last one in, the conference ends too
+    /// (unless its dial failed: then it never was in).
+    fn left(&self, account: &str, room: &mut Room, gone: &Participant, how: Leaving) {
         let (status, reason) = how.leave();
-        self.events.emit(
-            account,
-            id,
-            ConferenceEventName::ParticipantLeave,
-            gone,
-            |e| {
+        let leave = ConferenceEventName::ParticipantLeave;
+        self.events
+            .emit(account, &room.conference, leave, gone, |e| {
                 e.participant_call_status(Some(status))
                     .reason_participant_left(Some(reason))
-            },
-        );
-        let others = conference.iter().any(in_conference);
+            });
+        let others = room.participants.iter().any(in_conference);
         let end_on_exit = gone.end_conference_on_exit == Some(true);
-        let (ended, why) = match (others, end_on_exit, how) {
+        let ended = match (others, end_on_exit, how) {
             (true, true, _) => how.ends_by_end_on_exit(),
             (false, _, Leaving::Kicked | Leaving::HungUp) => how.ends_as_last(),
             _ => return,
         };
-        let (stay, out): (Vec<_>, Vec<_>) = std::mem::take(conference)
+        // Their calls go on past the conference (to the next verb): only
+        // the conference ended.
+        let others = (
+            ParticipantCallStatus::InProgress,
+            ParticipantLeftReason::ModeratorEndedConference,
+        );
+        self.end(account, room, others, ended, Some(gone));
+    }
+
+    /// Ends the conference: each participant still in leaves (its
+    /// `participant-leave` with the call status and reason of `left`) and is
+    /// taken out, as a kick takes one out (one who had hung up stays,
+    /// `completed`); then `conference-end` says why, naming `by`, the one
+    /// whose leaving ended it, if one did. The conference is then
+    /// `completed` with its reason (and Twilio's `call_sid_ending_conference`),
+    /// and a recording in progress or paused completes.
+    fn end(
+        &self,
+        account: &str,
+        room: &mut Room,
+        left: (ParticipantCallStatus, ParticipantLeftReason),
+        (ended, why): (ConferenceEndedReason, &str),
+        by: Option<&Participant>,
+    ) {
+        let (stay, out): (Vec<_>, Vec<_>) = std::mem::take(&mut room.participants)
             .into_iter()
             .partition(|p| !in_conference(p));
-        *conference = stay;
+        room.participants = stay;
+        let leave = ConferenceEventName::ParticipantLeave;
         for p in &out {
-            // Their calls go on past the conference (to the next verb):
-            // only the conference ended.
             self.events
-                .emit(account, id, ConferenceEventName::ParticipantLeave, p, |e| {
-                    e.participant_call_status(Some(ParticipantCallStatus::InProgress))
-                        .reason_participant_left(Some(
-                            ParticipantLeftReason::ModeratorEndedConference,
-                        ))
+                .emit(account, &room.conference, leave.clone(), p, |e| {
+                    e.participant_call_status(Some(left.0.clone()))
+                        .reason_participant_left(Some(left.1.clone()))
                 });
         }
+        // Ended through the API, by no participant: the event names none.
+        let nobody = Participant {
+            call_sid: None,
+            label: None,
+            ..seeded("", "")
+        };
+        let end = ConferenceEventName::ConferenceEnd;
         self.events
-            .emit(account, id, ConferenceEventName::ConferenceEnd, gone, |e| {
-                e.reason_conference_ended(Some(ended))
+            .emit(account, &room.conference, end, by.unwrap_or(&nobody), |e| {
+                e.reason_conference_ended(Some(ended.clone()))
                     .reason(Some(why.to_string()))
             });
+        let now = now();
+        let conference = &mut room.conference;
+        conference.status = Some(ConferenceStatus::Completed);
+        conference.reason_conference_ended = Some(ended);
+        conference.call_sid_ending_conference = by.and_then(|p| p.call_sid.clone());
+        conference.date_updated = Some(now.clone());
+        let running = |r: &&mut ConferenceRecording| {
+            matches!(
+                r.status,
+                Some(RecordingStatus::InProgress | RecordingStatus::Paused)
+            )
+        };
+        for recording in room.recordings.iter_mut().filter(running) {
+            conferences::finish(recording, RecordingStatus::Completed, &now);
+        }
     }
 
     fn retrieve(&self, path: &Target) -> Result<Response, Refused> {
@@ -625,22 +750,23 @@ impl Fake {
         let found = accounts
             .get(&path.account)
             .and_then(|a| a.conferences.get(&path.conference))
-            .and_then(|c| c.iter().find(|p| is(p, path.call())));
+            .and_then(|c| c.participants.iter().find(|p| is(p, path.id())));
         let p = found.ok_or_else(|| not_found(path))?;
         Ok(json(StatusCode::OK, &wire(path, p)))
     }
 
     fn update(&self, path: &Target, update: UpdateParticipantRequest) -> Result<Response, Refused> {
         let mut accounts = self.accounts();
-        let conference = accounts
+        let room = accounts
             .get_mut(&path.account)
             .and_then(|a| a.conferences.get_mut(&path.conference))
             .ok_or_else(|| not_found(path))?;
-        let index = conference
+        let participants = &mut room.participants;
+        let index = participants
             .iter()
-            .position(|p| is(p, path.call()))
+            .position(|p| is(p, path.id()))
             .ok_or_else(|| not_found(path))?;
-        if conference[index].status == Some(ParticipantStatus::Completed) {
+        if participants[index].status == Some(ParticipantStatus::Completed) {
             return Err(error(
                 StatusCode::BAD_REQUEST,
                 10000,
@@ -650,13 +776,13 @@ impl Fake {
         // The coaching rules (D6), which no schema can state.
         let coaching = update
             .coaching
-            .or(conference[index].coaching)
+            .or(participants[index].coaching)
             .unwrap_or(false);
         let target = update.call_sid_to_coach.as_ref().map(|t| t.as_str());
-        let coached = target.or(conference[index].call_sid_to_coach.as_deref());
-        let others = conference.iter().enumerate().filter(|(i, _)| *i != index);
+        let coached = target.or(participants[index].call_sid_to_coach.as_deref());
+        let others = participants.iter().enumerate().filter(|(i, _)| *i != index);
         coachable(others.map(|(_, p)| p), target, update.coaching, coached)?;
-        let p = &mut conference[index];
+        let p = &mut participants[index];
         let before = p.clone();
         *p = apply(p, &update)?;
         p.coaching = Some(coaching);
@@ -666,9 +792,9 @@ impl Fake {
         p.date_updated = before.date_updated.clone();
         for event in changes(&before, p) {
             self.events
-                .emit(&path.account, &path.conference, event, p, |e| e);
+                .emit(&path.account, &room.conference, event, p, |e| e);
         }
-        p.date_updated = Some(Rfc2822Date::new(chrono::Utc::now().to_rfc2822()));
+        p.date_updated = Some(now());
         Ok(json(StatusCode::OK, &wire(path, p)))
     }
 
@@ -686,11 +812,14 @@ impl Fake {
         create: &CreateParticipantRequest,
     ) -> Result<Response, Refused> {
         let mut accounts = self.accounts();
-        let conference = accounts
+        let room = accounts
             .get_mut(&path.account)
             .and_then(|a| a.conferences.get_mut(&path.conference))
+            // An ended conference takes no one in (the README says why).
+            .filter(|room| room.conference.status != Some(ConferenceStatus::Completed))
             .ok_or_else(|| not_found(path))?;
-        let now = Rfc2822Date::new(chrono::Utc::now().to_rfc2822());
+        let conference = &room.participants;
+        let now = now();
         let n = self.dialed.fetch_add(1, Ordering::Relaxed) + 1;
         // Twilio's call SIDs in a Twilio (`AC`) account, UUIDs in a space.
         let call = match path.account.starts_with("AC") {
@@ -726,13 +855,13 @@ impl Fake {
                 format!("Participant label '{label}' is already in use in this conference"),
             ));
         }
-        let (account, id) = (&path.account, &path.conference);
         if create.to.as_str() == FAILING_TO {
-            self.left(account, id, conference, &p, Leaving::DialFailed);
+            self.left(&path.account, room, &p, Leaving::DialFailed);
         } else {
             let join = ConferenceEventName::ParticipantJoin;
-            self.events.emit(account, id, join, &p, |e| e);
-            conference.push(p.clone());
+            self.events
+                .emit(&path.account, &room.conference, join, &p, |e| e);
+            room.participants.push(p.clone());
         }
         p.status = Some(ParticipantStatus::Queued);
         p.queue_time = Some("0".into());
@@ -813,20 +942,20 @@ fn apply(p: &Participant, update: &impl Serialize) -> Result<Participant, Refuse
     let mut state = serde_json::to_value(p).map_err(internal)?;
     let changes = serde_json::to_value(update).map_err(internal)?;
     for (name, value) in changes.as_object().into_iter().flatten() {
-        if let (Some(field), Some(state)) = (participant_field(name), state.as_object_mut()) {
+        let field = schema_field(<Participant as form::Schema>::NAME, name);
+        if let (Some(field), Some(state)) = (field, state.as_object_mut()) {
             state.insert(field.to_string(), value.clone());
         }
     }
     serde_json::from_value(state).map_err(internal)
 }
 
-/// The `Participant` field a form field or query parameter names: the same
-/// words, in the API's snake case (`CallSidToCoach`: `call_sid_to_coach`).
-fn participant_field(name: &str) -> Option<&'static str> {
+/// The field of `schema` (`Participant`...) a form field or query parameter
+/// names: the same words, in the API's snake case (`CallSidToCoach`:
+/// `call_sid_to_coach`).
+fn schema_field(schema: &str, name: &str) -> Option<&'static str> {
     let squash = |s: &str| s.replace('_', "").to_ascii_lowercase();
-    let fields = SCHEMA_FIELDS
-        .iter()
-        .filter(|(schema, ..)| *schema == <Participant as form::Schema>::NAME);
+    let fields = SCHEMA_FIELDS.iter().filter(|(s, ..)| *s == schema);
     fields
         .map(|(_, field, _)| *field)
         .find(|f| squash(f) == squash(name))
@@ -919,6 +1048,183 @@ fn query_field(operation: Operation, name: &str) -> Option<Field> {
     })
 }
 
+/// A listing's filters, read from its query as the spec names them: a
+/// parameter named after a field of the items (`Muted`, `FriendlyName`,
+/// `Status`) keeps those whose field holds its value (an unset boolean is
+/// false); a date (`DateCreated`, a day in UTC) and its bounds
+/// (`x-bound-of`: `DateCreated<`, `DateCreated>`, D38) keep those of that
+/// day, on or before it, on or after it. Paging parameters name no field.
+struct Filters {
+    /// Each field, and the value it must hold.
+    equal: Vec<(&'static str, Value)>,
+    /// Each date field, how its day may compare with the one given, and that day.
+    dates: Vec<(&'static str, [std::cmp::Ordering; 2], chrono::NaiveDate)>,
+    /// The filters as sent, for the page URIs.
+    pairs: Vec<(String, String)>,
+}
+
+/// The bounds that mean "on or before" (the others mean "on or after").
+const ON_OR_BEFORE: [&str; 2] = [fields::DATE_CREATED_BEFORE, fields::DATE_UPDATED_BEFORE];
+
+impl Filters {
+    /// The filters of `query` (already typed by the operation's parameters)
+    /// on the items of `schema`; a date that is not `YYYY-MM-DD` is refused
+    /// (10000), as Twilio refuses a date-time.
+    fn read(
+        operation: Operation,
+        schema: &str,
+        query: &Map<String, Value>,
+    ) -> Result<Filters, Refused> {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let mut filters = Filters {
+            equal: Vec::new(),
+            dates: Vec::new(),
+            pairs: Vec::new(),
+        };
+        let ours = || PARAMETERS.iter().filter(|p| p.operation == operation);
+        for (name, value) in query {
+            let bound_of = ours().find(|p| p.name == name).and_then(|p| p.bound_of);
+            let base = bound_of.unwrap_or(name);
+            let Some(field) = schema_field(schema, base) else {
+                continue;
+            };
+            let text = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_string);
+            let bounded = ours().any(|p| p.bound_of == Some(name.as_str()));
+            if bound_of.is_some() || bounded {
+                let day = text.parse().map_err(|_| {
+                    let expected = "expected a day, YYYY-MM-DD (UTC)".into();
+                    let (name, value) = (name.clone(), text.clone());
+                    refusal(
+                        10000,
+                        FormError::Invalid {
+                            name,
+                            value,
+                            expected,
+                        },
+                    )
+                })?;
+                let sides = match bound_of {
+                    None => [Equal, Equal],
+                    Some(_) if ON_OR_BEFORE.contains(&name.as_str()) => [Less, Equal],
+                    Some(_) => [Greater, Equal],
+                };
+                filters.dates.push((field, sides, day));
+            } else {
+                filters.equal.push((field, value.clone()));
+            }
+            filters.pairs.push((name.clone(), text));
+        }
+        Ok(filters)
+    }
+
+    /// Whether `item` passes every filter.
+    fn keep(&self, item: &impl Serialize) -> bool {
+        let item = serde_json::to_value(item).unwrap_or_default();
+        let equal = self.equal.iter().all(|(field, wanted)| {
+            let got = item.get(field).filter(|v| !v.is_null());
+            match wanted {
+                Value::Bool(b) => got.and_then(Value::as_bool).unwrap_or(false) == *b,
+                _ => got == Some(wanted),
+            }
+        });
+        equal
+            && self.dates.iter().all(|(field, sides, day)| {
+                let date = item.get(field).and_then(Value::as_str);
+                let at = date.and_then(|d| Rfc2822Date::new(d).instant());
+                at.is_some_and(|at| sides.contains(&at.date_naive().cmp(day)))
+            })
+    }
+}
+
+/// Where a page sits in a listing, and the URIs it carries, as both
+/// providers page: the `Page`-th slice of `PageSize` (default 50); each
+/// URI has the filters, the size, the page and (past the first page) a
+/// `PageToken` naming the item before it (`PA` and its id). `Page` alone
+/// places a page: the token is not read back. Twilio's pages (without
+/// `/api/laml`) also say where they start and end.
+struct Paging {
+    range: std::ops::Range<usize>,
+    page: i64,
+    page_size: i64,
+    uri: String,
+    first_page_uri: String,
+    next_page_uri: Option<String>,
+    previous_page_uri: Option<String>,
+    start: Option<i64>,
+    end: Option<i64>,
+}
+
+impl Paging {
+    /// The page `query` asks for of a listing by `operation` whose items
+    /// (after `filters`) have these `ids`.
+    fn new(
+        path: &Target,
+        operation: Operation,
+        filters: &Filters,
+        query: &Map<String, Value>,
+        ids: Vec<Option<&str>>,
+    ) -> Paging {
+        let number = |name: &str, default: usize| {
+            let n = query.get(name).and_then(Value::as_u64);
+            n.map_or(default, |n| usize::try_from(n).unwrap_or(usize::MAX))
+        };
+        let (size, page) = (
+            number(fields::PAGE_SIZE, DEFAULT_PAGE_SIZE).max(1),
+            number(fields::PAGE, 0),
+        );
+        let first = page.saturating_mul(size).min(ids.len());
+        let last = first.saturating_add(size).min(ids.len());
+        let base = path.uri(operation, None);
+        let uri = |page: usize| {
+            let mut uri = url::form_urlencoded::Serializer::new(String::new());
+            uri.extend_pairs(&filters.pairs);
+            uri.append_pair(fields::PAGE_SIZE, &size.to_string());
+            uri.append_pair(fields::PAGE, &page.to_string());
+            let before = page.checked_mul(size).and_then(|n| n.checked_sub(1));
+            if let Some(id) = before.and_then(|n| ids.get(n)) {
+                let token = format!("PA{}", id.unwrap_or_default());
+                uri.append_pair(fields::PAGE_TOKEN, &token);
+            }
+            format!("{base}?{}", uri.finish())
+        };
+        let as_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        let twilio = !path.laml;
+        Paging {
+            page: as_i64(page),
+            page_size: as_i64(size),
+            uri: uri(page),
+            first_page_uri: uri(0),
+            next_page_uri: (last < ids.len()).then(|| uri(page + 1)),
+            previous_page_uri: (page > 0).then(|| uri(page - 1)),
+            start: twilio.then(|| as_i64(first)),
+            end: twilio.then(|| as_i64(last.saturating_sub(1))),
+            range: first..last,
+        }
+    }
+}
+
+/// One of the spec's page types (`ParticipantPage`...): its items, and
+/// where it sits ([`Paging`]).
+macro_rules! page {
+    ($page:ident, $items:ident, $on_page:expr, $paging:expr) => {{
+        let paging = $paging;
+        $page {
+            $items: Some($on_page.collect()),
+            page: Some(paging.page),
+            page_size: Some(paging.page_size),
+            uri: Some(paging.uri),
+            first_page_uri: Some(paging.first_page_uri),
+            next_page_uri: paging.next_page_uri,
+            previous_page_uri: paging.previous_page_uri,
+            start: paging.start,
+            end: paging.end,
+        }
+    }};
+}
+use page;
+
 /// A form body, as the generated type: the content type must be a form (or
 /// absent, for an empty body), the fields are the spec's.
 fn form<T: form::Schema>(headers: &HeaderMap, body: &[u8]) -> Result<T, Refused> {
@@ -980,41 +1286,66 @@ fn refusal(code: i64, e: FormError) -> Refused {
     error(StatusCode::BAD_REQUEST, code, message)
 }
 
-/// A request's target, from the path parameters in the spec's order:
-/// account, conference and (for one participant) the call; and whether it
-/// came under SignalWire's `/api/laml` prefix (answers then look like
-/// SignalWire's, otherwise like Twilio's).
+/// A request's target, from the path parameters the spec names: account,
+/// conference (none for the account's conferences) and one participant's
+/// call (or label) or one recording; and whether it came under
+/// SignalWire's `/api/laml` prefix (answers then look like SignalWire's,
+/// otherwise like Twilio's).
 #[derive(Debug)]
 struct Target {
     account: String,
     conference: String,
-    call: Option<String>,
+    id: Option<String>,
     laml: bool,
+    /// The resource asked for, as a 404 names it.
+    resource: String,
 }
 
 impl Target {
     fn new(params: &RawPathParams, uri: &Uri) -> Option<Target> {
-        let mut values = params.iter().map(|(_, v)| v.to_string());
-        let (account, conference) = (values.next()?, values.next()?);
         // The route's last parameter also took the `.json` of the path.
-        let call = values
-            .next()
-            .map(|c| c.strip_suffix(".json").map(str::to_string).unwrap_or(c));
+        let value = |name: &str| {
+            let (_, v) = params.iter().find(|(n, _)| *n == name)?;
+            Some(v.strip_suffix(".json").unwrap_or(v).to_string())
+        };
+        let laml = uri.path().starts_with(&format!("{LAML}/"));
+        let resource = uri.path().strip_prefix(LAML).filter(|_| laml);
+        let resource = resource.unwrap_or(uri.path());
         Some(Target {
-            account,
-            conference,
-            call,
-            laml: uri.path().starts_with(&format!("{LAML}/")),
+            account: value(fields::ACCOUNT_SID)?,
+            conference: value(fields::CONFERENCE_SID).unwrap_or_default(),
+            id: value(fields::CALL_SID).or_else(|| value(fields::RECORDING_SID)),
+            laml,
+            resource: match resource.ends_with(".json") {
+                true => resource.to_string(),
+                false => format!("{resource}.json"),
+            },
         })
     }
 
-    fn call(&self) -> &str {
-        self.call.as_deref().unwrap_or_default()
+    /// The participant's call (or label) or the recording the path names.
+    fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
     }
 
     /// The path prefix answers use: `/api/laml` or nothing.
     fn prefix(&self) -> &'static str {
         if self.laml { LAML } else { "" }
+    }
+
+    /// The path of `operation` under this prefix, with this account and
+    /// conference, or `id` (a path parameter and its value) where given:
+    /// the URIs answers carry, from the spec's paths.
+    fn uri(&self, operation: Operation, id: Option<(&str, &str)>) -> String {
+        let mut uri = format!("{}{}", self.prefix(), operation.path());
+        let own = [
+            (fields::ACCOUNT_SID, self.account.as_str()),
+            (fields::CONFERENCE_SID, self.conference.as_str()),
+        ];
+        for (name, value) in id.into_iter().chain(own) {
+            uri = uri.replace(&format!("{{{name}}}"), value);
+        }
+        uri
     }
 }
 
@@ -1060,15 +1391,14 @@ fn error(status: StatusCode, code: i64, message: String) -> Response {
 }
 
 fn not_found(path: &Target) -> Response {
-    let what = match &path.call {
-        Some(call) => format!("Participants/{call}.json"),
-        None => "Participants.json".into(),
-    };
-    let message = format!(
-        "The requested resource /2010-04-01/Accounts/{}/Conferences/{}/{what} was not found",
-        path.account, path.conference
-    );
+    let what = &path.resource;
+    let message = format!("The requested resource {what} was not found");
     error(StatusCode::NOT_FOUND, 20404, message)
+}
+
+/// The time now, as the services write dates.
+fn now() -> Rfc2822Date {
+    Rfc2822Date::new(chrono::Utc::now().to_rfc2822())
 }
 
 /// axum's own 405 (with its `Allow`) and 413, with the error body every
@@ -1113,6 +1443,10 @@ impl RunningFake {
             account_sid: DEMO_ACCOUNT.into(),
             auth_token: DEMO_TOKEN.into(),
             conference_sid: DEMO_CONFERENCE.into(),
+            conference_name: DEMO_CONFERENCE_NAME.into(),
+            recording_sid: DEMO_RECORDING.into(),
+            ended_conference_sid: DEMO_ENDED_CONFERENCE.into(),
+            ended_recording_sid: DEMO_ENDED_RECORDING.into(),
             call_sids: DEMO_CALLS.iter().map(|s| s.to_string()).collect(),
             labels: DEMO_LABELS.iter().map(|s| s.to_string()).collect(),
             other_account_sid: OTHER_ACCOUNT.into(),

@@ -1,6 +1,7 @@
 //! Runs the fake in the foreground. The first line on stdout is one JSON
-//! object with `base_url`, `account_sid`, `auth_token`, `conference_sid` and
-//! the demo participants' `call_sids`, so any tool can drive it.
+//! object with `base_url`, `account_sid`, `auth_token`, `conference_sid`,
+//! its `conference_name` and `recording_sid`, the ended conference's ids,
+//! and the demo participants' `call_sids`, so any tool can drive it.
 //!
 //! Usage: `signalwire-participants-fake [--addr 127.0.0.1:PORT]
 //! [--status-callback URL] [--participants N] [--events in-order|production-like]

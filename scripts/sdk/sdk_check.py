@@ -1,6 +1,8 @@
 """Drives the fake server through an official Python SDK, exactly as a user
 would talk to SignalWire, and checks that every call succeeds and that the
-state read back matches what was set.
+state read back matches what was set: the participants first, then the
+conferences (found by name and by day), an announcement, the recording
+(paused, resumed, stopped, deleted), and last the end of the conference.
 
 Usage: SDK_CHECK_DEMO=DEMO_JSON python sdk_check.py {twilio9|signalwire}
 (DEMO_JSON is the first line `cargo xtask serve` prints; it holds the demo
@@ -308,6 +310,119 @@ def main():
         check("create: the body is the committed fixture's", create_body_is_the_fixtures)
     else:
         check("create on /api/laml: 405 with Allow", no_create_on_laml)
+
+    # Conferences and their recordings. Ending the demo conference takes
+    # everyone out, so it comes last, after every participant check.
+    import datetime
+
+    from twilio.base.exceptions import TwilioRestException
+
+    name = demo["conference_name"]
+    ended, recording = demo["ended_conference_sid"], demo["recording_sid"]
+
+    def conference_sids(**filters):
+        return [c.sid for c in client.conferences.list(**filters)]
+
+    def refused(status, code, call):
+        try:
+            call()
+        except TwilioRestException as e:
+            if (e.status, e.code) != (status, code):
+                raise AssertionError(f"expected {status} {code}, got {e.status} {e.code}") from e
+            return
+        raise AssertionError(f"expected {status} {code}, the call succeeded")
+
+    def list_conferences_by_name():
+        # Both "standup"s, oldest first; the status tells the running one.
+        both = client.conferences.list(friendly_name=name)
+        if [(c.sid, c.status) for c in both] != [(ended, "completed"), (conference, "in-progress")]:
+            raise AssertionError(f"list(friendly_name) gave {[(c.sid, c.status) for c in both]}")
+        running = conference_sids(friendly_name=name, status="in-progress")
+        if running != [conference]:
+            raise AssertionError(f"list(friendly_name, status) gave {running}")
+
+    def list_conferences_by_day():
+        # Sent as `DateCreated>=` and `DateCreated<=`: on or after, on or before.
+        day = datetime.date(2018, 9, 24)
+        cases = [
+            (dict(date_created_after=day), [conference]),
+            (dict(date_created_before=day - datetime.timedelta(days=1)), [ended]),
+            (dict(date_created_before=day, date_created_after=day), [conference]),
+            (dict(date_created=day - datetime.timedelta(days=1)), [ended]),
+            (dict(date_created_after=day + datetime.timedelta(days=1)), []),
+        ]
+        for filters, expected in cases:
+            got = conference_sids(**filters)
+            if got != expected:
+                raise AssertionError(f"list({filters}) gave {got}, expected {expected}")
+
+    def fetch_conferences():
+        running = client.conferences(conference).fetch()
+        expect(running, sid=conference, friendly_name=name, status="in-progress", account_sid=demo["account_sid"])
+        if running.reason_conference_ended is not None:
+            raise AssertionError(f"a running conference ended: {running.reason_conference_ended!r}")
+        earlier = client.conferences(ended).fetch()
+        expect(earlier, status="completed", reason_conference_ended="last-participant-left")
+
+    def announce():
+        answer = client.conferences(conference).update(
+            announce_url="https://example.com/notice.xml", announce_method="GET"
+        )
+        expect(answer, sid=conference, status="in-progress")
+
+    def list_recordings():
+        recordings = client.conferences(conference).recordings
+        got = [r.sid for r in recordings.list()]
+        if got != [recording]:
+            raise AssertionError(f"recordings.list() gave {got}")
+        after = [r.sid for r in recordings.list(date_created_after=datetime.date(2018, 9, 24))]
+        before = [r.sid for r in recordings.list(date_created_before=datetime.date(2018, 9, 23))]
+        if (after, before) != ([recording], []):
+            raise AssertionError(f"recordings.list() with bounds gave {after}, {before}")
+        r = recordings(recording).fetch()
+        expect(r, sid=recording, conference_sid=conference, status="in-progress", channels=1)
+
+    def pause_resume_stop():
+        r = client.conferences(conference).recordings(recording)
+        for kwargs, status in [
+            (dict(status="paused", pause_behavior="skip"), "paused"),
+            (dict(status="in-progress"), "in-progress"),
+            (dict(status="stopped"), "stopped"),
+        ]:
+            expect(r.update(**kwargs), status=status)
+            expect(r.fetch(), status=status)
+        # A stopped recording does not pause (16114); stopping it again is a no-op.
+        refused(400, 16114, lambda: r.update(status="paused"))
+        expect(r.update(status="stopped"), status="stopped")
+
+    def delete_recording():
+        r = client.conferences(conference).recordings(recording)
+        if r.delete() is not True:
+            raise AssertionError("delete() did not answer True")
+        refused(404, 20404, r.fetch)
+        if client.conferences(conference).recordings.list():
+            raise AssertionError("the deleted recording is still listed")
+
+    def end_conference():
+        answer = client.conferences(conference).update(status="completed")
+        expect(answer, status="completed", reason_conference_ended="conference-ended-via-api")
+        if client.conferences(conference).participants.list():
+            raise AssertionError("participants are still listed")
+        refused(404, 20404, participant(alice).fetch)
+        # Again: the same ended conference (D39); announcing to it is refused.
+        expect(client.conferences(conference).update(status="completed"), status="completed")
+        refused(400, 21220, lambda: client.conferences(conference).update(announce_url="https://example.com/n.xml"))
+        if conference_sids(friendly_name=name, status="in-progress"):
+            raise AssertionError("an ended conference is still listed as in progress")
+
+    check("conferences: list by name and status", list_conferences_by_name)
+    check("conferences: list by day, with the date bounds", list_conferences_by_day)
+    check("conference: fetch, running and ended", fetch_conferences)
+    check("conference: announce", announce)
+    check("recordings: list, with a bound; fetch", list_recordings)
+    check("recording: pause (skip), resume, stop; no pause after a stop", pause_resume_stop)
+    check("recording: delete, then 404", delete_recording)
+    check("conference: end; everyone leaves; again; no announcement", end_conference)
 
     passed = sum(results)
     print(f"{sdk}: {passed} passed, {len(results) - passed} failed")

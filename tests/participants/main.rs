@@ -16,6 +16,9 @@
 //!   shuffled, repeated), seeded;
 //! - `ending`: how a conference ends on the fake (`EndConferenceOnExit`,
 //!   the last one out);
+//! - `fake_conferences`: the fake's conferences and recordings: filters
+//!   (the date bounds), paging, each provider's shapes, ending one through
+//!   the API, announcing, a recording's states, deleting one;
 //! - `roster`: a roster folded from the fake's events, shuffled and
 //!   repeated; a listing a leave overtakes, through a proxy that holds its
 //!   answer back; and its ordering rules;
@@ -31,6 +34,7 @@ mod delivery;
 mod e2e;
 mod ending;
 mod events;
+mod fake_conferences;
 mod fanout;
 mod fuzz_replay;
 mod limits;
