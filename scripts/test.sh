@@ -86,6 +86,11 @@ cargo build --workspace --all-features --locked --quiet --tests --examples \
   --bin signalwire-participants-fake
 export FAKE_SERVER=target/debug/signalwire-participants-fake
 
+step "the quickstart, offline against the in-process fake (cargo run --example quickstart)"
+cargo run --example quickstart --package signalwire-participants --all-features --locked --quiet \
+  >"$logs/quickstart.log" || { cat "$logs/quickstart.log"; exit 1; }
+tail -n 3 "$logs/quickstart.log"
+
 # The packaging check, in the background from here, at the lowest priority
 # (it takes the cores the steps below leave idle), waited for at the end.
 # Cargo builds each .crate's dependencies on our other crates from a local

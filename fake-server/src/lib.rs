@@ -90,7 +90,9 @@ use headers::{Authorization, ContentType, HeaderMapExt};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use signalwire_participants::form::{self, Field, FormError, Unknown};
-use signalwire_participants::spec_facts::{Kind, Operation, PARAMETERS, SCHEMA_FIELDS, fields};
+use signalwire_participants::spec_facts::{
+    Kind, Operation, PARAMETERS, SCHEMA_FIELDS, fields, schemas,
+};
 use signalwire_participants::types::{
     Conference, ConferenceRecording, ConferenceStatus, CreateParticipantRequest, NumberOrText,
     Participant, ParticipantPage, RecordingStatus, TwilioRegion, UpdateParticipantRequest,
@@ -1258,7 +1260,7 @@ fn form<T: form::Schema>(headers: &HeaderMap, body: &[u8]) -> Result<T, Refused>
         let code = match kind {
             Some(Kind::Uri | Kind::UriOrEmpty) => 21402,
             // The services' code for a method field that is not GET or POST.
-            Some(Kind::Schema("HttpMethod")) => 13221,
+            Some(Kind::Schema(schemas::HTTP_METHOD)) => 13221,
             _ => 10000,
         };
         refusal(code, e)

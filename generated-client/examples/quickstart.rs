@@ -1,5 +1,6 @@
-//! The whole scenario in one run: list, mute, hold with music, coach, barge,
-//! retrieve and kick.
+//! A moderator's story in one run: find the conference by name, mute
+//! everyone but the speaker, pause the recording while a card number is
+//! read, resume it, and end the conference.
 //!
 //! With no `SIGNALWIRE_*` variables set, it starts the fake SignalWire
 //! server in-process and needs no network and no credentials:
@@ -9,19 +10,18 @@
 //! ```
 //!
 //! With `SIGNALWIRE_SPACE`, `SIGNALWIRE_PROJECT_ID` and `SIGNALWIRE_API_TOKEN`
-//! set, plus `SIGNALWIRE_CONFERENCE_SID`, `SIGNALWIRE_CALL_SID` (the agent)
-//! and `SIGNALWIRE_SUPERVISOR_CALL_SID` (another participant of the same
-//! conference), the same code talks to your space.
+//! set, plus `SIGNALWIRE_CONFERENCE_NAME` (the name your cXML gives the
+//! conference) and `SIGNALWIRE_SPEAKER_CALL_SID` (a participant of it), the
+//! same code talks to your space, and ends that conference.
 
 use futures_util::TryStreamExt;
-use signalwire_participants::types::{Participant, UpdateParticipantRequest};
-use signalwire_participants::{Client, Error};
+use signalwire_participants::types::{Conference, ConferenceRecording, RecordingStatus};
+use signalwire_participants::{Client, PauseBehavior};
 
 struct Scenario {
     client: Client,
-    conference: String,
-    agent: String,
-    supervisor: String,
+    name: String,
+    speaker: String,
     /// Keeps the in-process fake alive while the scenario runs.
     _fake: Option<signalwire_participants_fake::RunningFake>,
 }
@@ -35,9 +35,8 @@ async fn scenario() -> Result<Scenario, Box<dyn std::error::Error>> {
         );
         return Ok(Scenario {
             client: Client::from_env()?,
-            conference: need("SIGNALWIRE_CONFERENCE_SID")?,
-            agent: need("SIGNALWIRE_CALL_SID")?,
-            supervisor: need("SIGNALWIRE_SUPERVISOR_CALL_SID")?,
+            name: need("SIGNALWIRE_CONFERENCE_NAME")?,
+            speaker: need("SIGNALWIRE_SPEAKER_CALL_SID")?,
             _fake: None,
         });
     }
@@ -49,121 +48,84 @@ async fn scenario() -> Result<Scenario, Box<dyn std::error::Error>> {
     );
     Ok(Scenario {
         client: Client::with_base_url(&demo.base_url, &demo.account_sid, demo.auth_token.as_str())?,
-        conference: demo.conference_sid,
-        agent: demo.call_sids[0].clone(),
-        supervisor: demo.call_sids[2].clone(),
+        name: demo.conference_name.clone(),
+        speaker: demo.call_sids[1].clone(),
         _fake: Some(fake),
     })
 }
 
-fn show(step: &str, p: &Participant) {
-    let flag = |v: Option<bool>| match v {
-        Some(true) => "yes",
-        Some(false) => "no",
-        None => "?",
-    };
+fn show_conference(step: &str, c: &Conference) {
+    let text = |v: Option<String>| v.unwrap_or_else(|| "?".into());
     println!(
-        "  {step:<28} call {} | muted {} | hold {} | coaching {}{} | status {} | updated {}",
-        p.call_sid.as_deref().unwrap_or("?"),
-        flag(p.muted),
-        flag(p.hold),
-        flag(p.coaching),
-        p.call_sid_to_coach
-            .as_deref()
-            .map(|c| format!(" -> {c}"))
-            .unwrap_or_default(),
-        p.status
-            .as_ref()
-            .map(|s| s.to_string())
-            .unwrap_or_else(|| "?".into()),
-        p.date_updated
-            .as_ref()
-            .map(|d| d.raw().to_string())
-            .unwrap_or_else(|| "?".into()),
+        "  {step:<22} {} | {} | status {}",
+        text(c.friendly_name.clone()),
+        text(c.sid.clone()),
+        text(c.status.as_ref().map(|s| s.to_string())),
+    );
+}
+
+fn show_recording(step: &str, r: &ConferenceRecording) {
+    let text = |v: Option<String>| v.unwrap_or_else(|| "?".into());
+    println!(
+        "  {step:<22} recording {} | status {}",
+        text(r.sid.clone()),
+        text(r.status.as_ref().map(|s| s.to_string())),
     );
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let s = scenario().await?;
-    let agent = s.client.participant(&s.conference, &s.agent)?;
-    let supervisor = s.client.participant(&s.conference, &s.supervisor)?;
 
-    println!("0. Who is in the conference (one page per participant, to show paging).");
-    let everyone: Vec<Participant> = s
+    println!(
+        "1. Find the conference named {:?} that is in progress.",
+        s.name
+    );
+    let found = s.client.running_conference(&s.name).await?;
+    let found = found.ok_or_else(|| format!("no conference named {:?} is in progress", s.name))?;
+    show_conference("found", &found);
+    let conference = s
         .client
-        .participants(&s.conference)?
-        .page_size(1)
-        .stream()
-        .try_collect()
+        .conference(found.sid.as_deref().unwrap_or_default())?;
+
+    println!("2. Mute everyone but the speaker.");
+    let report = (conference.participants().muted(false))
+        .mute_all()
+        .except(&s.speaker)
         .await?;
-    for p in &everyone {
-        show("listed", p);
-    }
-
-    println!("1. Mute the agent.");
-    show("mute", &agent.mute().await?);
-
-    println!("2. Put the agent on hold with music, then bring them back.");
-    show(
-        "hold with music",
-        &agent
-            .hold_with_music("http://www.your-application.com/hold")
-            .await?,
+    println!(
+        "  muted {} participants; {} failed",
+        report.succeeded_count(),
+        report.failed().count()
     );
-    let resume = UpdateParticipantRequest {
-        hold: Some(false),
-        ..Default::default()
-    };
-    show("resume", &agent.update(&resume).await?);
+    for (call_sid, error) in report.failed() {
+        println!("  {call_sid} is not muted: {error}");
+    }
 
-    println!("3. The supervisor coaches the agent (only the agent hears them).");
-    show(
-        "coach",
-        &supervisor
-            .update(&UpdateParticipantRequest::coach(agent.call_sid())?)
-            .await?,
+    println!("3. A card number is read: pause the recording, leaving the pause out.");
+    let recordings: Vec<ConferenceRecording> =
+        conference.recordings().stream().try_collect().await?;
+    let live = recordings
+        .iter()
+        .find(|r| r.status == Some(RecordingStatus::InProgress))
+        .and_then(|r| r.sid.as_deref());
+    match live {
+        Some(sid) => {
+            let recording = conference.recording(sid)?;
+            show_recording("paused", &recording.pause(PauseBehavior::Skip).await?);
+            println!("4. The number is read: resume the recording.");
+            show_recording("resumed", &recording.resume().await?);
+        }
+        None => println!("  (no recording in progress: nothing to pause)"),
+    }
+
+    println!("5. End the conference for everyone.");
+    show_conference("ended", &conference.end().await?);
+    let left = conference.participants().page().await?;
+    println!(
+        "  {} participants left in it",
+        left.participants.unwrap_or_default().len()
     );
-
-    println!("4. The supervisor barges in (everyone hears them).");
-    show(
-        "barge",
-        &supervisor
-            .update(&UpdateParticipantRequest::barge())
-            .await?,
-    );
-
-    println!("5. Retrieve both.");
-    let a = agent.retrieve().await?;
-    show("retrieve agent", &a);
-    show("retrieve supervisor", &supervisor.retrieve().await?);
-    if let Some(created) = &a.date_created {
-        let instant = created.instant().map(|i| i.to_rfc3339());
-        let when = instant.as_deref().unwrap_or("an unreadable date");
-        println!("  the agent joined at {when} (the server wrote \"{created}\")");
-    }
-
-    println!("6. The supervisor leaves (kick); the list shrinks.");
-    supervisor.kick().await?;
-    let left = s.client.participants(&s.conference)?.page().await?;
-    let left = left.participants.unwrap_or_default();
-    println!("  {} participants left in the conference", left.len());
-
-    println!("7. What a mistake looks like.");
-    match s.client.participant(&s.conference, "../../etc") {
-        Err(e) => println!("  refused before sending: {e}"),
-        Ok(_) => println!("  (unexpectedly accepted)"),
-    }
-    match s
-        .client
-        .participant(&s.conference, "nobody-here")?
-        .retrieve()
-        .await
-    {
-        Err(Error::Api(e)) => println!("  the server said: {e}"),
-        Ok(_) => println!("  (unexpectedly found)"),
-        Err(other) => println!("  another error: {other}"),
-    }
     println!("Done.");
     Ok(())
 }

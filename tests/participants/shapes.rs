@@ -466,7 +466,10 @@ async fn conference_responses() {
     let (mut rec, client) = recorder();
     let conference = client.conference(CONFERENCE).unwrap();
     let recording = conference.recording(RECORDING).unwrap();
-    let _guard = settings().bind_to_scope();
+    // `subresource_uris` is a map, whose order is not the wire's: sorted.
+    let mut settings = settings();
+    settings.set_sort_maps(true);
+    let _guard = settings.bind_to_scope();
     for (case, example) in answer_examples("retrieve_conference") {
         rec.respond_json(200, &example);
         let parsed = conference.retrieve().await.unwrap();
