@@ -14,11 +14,12 @@ use participants_shapes::{
     response_examples, update_examples,
 };
 use serde_json::{Value, json};
+use signalwire_participants::spec_facts::{self, Operation};
 use signalwire_participants::types::{
     ConferenceEndedReason, ConferenceEvent, ConferenceEventName, CreateParticipantRequest,
     Participant, ParticipantCallStatus, ParticipantLeftReason, UpdateParticipantRequest,
 };
-use signalwire_participants::{Client, Error, spec_facts};
+use signalwire_participants::{Client, Error};
 
 use crate::servers::{Captured, Recorder};
 
@@ -386,15 +387,15 @@ fn rust_surface() {
 }
 
 /// The request bodies in the spec's examples of `operation`.
-fn request_examples(operation: &str) -> Vec<(String, Value)> {
+fn request_examples(operation: Operation) -> Vec<(String, Value)> {
     let pointer = "/requestBody/content/application~1x-www-form-urlencoded/examples";
-    participants_shapes::examples_of(operation, pointer)
+    participants_shapes::examples_of(operation.id(), pointer)
 }
 
 /// The answers in the spec's examples of `operation` (200).
-fn answer_examples(operation: &str) -> Vec<(String, Value)> {
+fn answer_examples(operation: Operation) -> Vec<(String, Value)> {
     let pointer = "/responses/200/content/application~1json/examples";
-    participants_shapes::examples_of(operation, pointer)
+    participants_shapes::examples_of(operation.id(), pointer)
 }
 
 /// Every request the conference and recording handles put on the wire:
@@ -407,14 +408,14 @@ async fn conference_requests() {
     let conference = client.conference(CONFERENCE).unwrap();
     let recording = conference.recording(RECORDING).unwrap();
     let _guard = settings().bind_to_scope();
-    for (case, example) in request_examples("update_conference") {
+    for (case, example) in request_examples(Operation::UpdateConference) {
         let body: UpdateConferenceRequest = serde_json::from_value(example).unwrap();
         rec.respond_json(200, &json!({}));
         conference.update(&body).await.unwrap();
         let shape = request_shape(&rec.next_request());
         insta::assert_yaml_snapshot!(name(&format!("request_conference_{case}")), shape);
     }
-    for (case, example) in request_examples("update_conference_recording") {
+    for (case, example) in request_examples(Operation::UpdateConferenceRecording) {
         let body: UpdateRecordingRequest = serde_json::from_value(example).unwrap();
         rec.respond_json(200, &json!({}));
         recording.update(&body).await.unwrap();
@@ -470,28 +471,28 @@ async fn conference_responses() {
     let mut settings = settings();
     settings.set_sort_maps(true);
     let _guard = settings.bind_to_scope();
-    for (case, example) in answer_examples("retrieve_conference") {
+    for (case, example) in answer_examples(Operation::RetrieveConference) {
         rec.respond_json(200, &example);
         let parsed = conference.retrieve().await.unwrap();
         rec.next_request();
         let shape = json!({"input": example, "parsed": parsed});
         insta::assert_yaml_snapshot!(name(&format!("response_conference_{case}")), shape);
     }
-    for (case, example) in answer_examples("list_conferences") {
+    for (case, example) in answer_examples(Operation::ListConferences) {
         rec.respond_json(200, &example);
         let page = client.conferences().page().await.unwrap();
         rec.next_request();
         let shape = json!({"input": example, "parsed": page});
         insta::assert_yaml_snapshot!(name(&format!("response_conference_list_{case}")), shape);
     }
-    for (case, example) in answer_examples("retrieve_conference_recording") {
+    for (case, example) in answer_examples(Operation::RetrieveConferenceRecording) {
         rec.respond_json(200, &example);
         let parsed = recording.retrieve().await.unwrap();
         rec.next_request();
         let shape = json!({"input": example, "parsed": parsed});
         insta::assert_yaml_snapshot!(name(&format!("response_recording_{case}")), shape);
     }
-    for (case, example) in answer_examples("list_conference_recordings") {
+    for (case, example) in answer_examples(Operation::ListConferenceRecordings) {
         rec.respond_json(200, &example);
         let all: Vec<_> = conference
             .recordings()
