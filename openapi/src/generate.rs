@@ -109,6 +109,15 @@ pub fn generator_view(spec: &Spec) -> Result<openapiv3::OpenAPI, GenerateError> 
                     map.insert("format".into(), URI_OR_EMPTY.into());
                 }
             }
+            // A `oneOf` whose alternative is nullable (`NumberOrText`, D40):
+            // the generator would make that alternative an `Option` and name
+            // the variants by position. Every property holding one is
+            // optional, so a null reads as absent without it.
+            if !names_fields && let Some(Value::Array(alternatives)) = map.get_mut("oneOf") {
+                for alternative in alternatives.iter_mut().filter_map(Value::as_object_mut) {
+                    alternative.remove("nullable");
+                }
+            }
             // `null` among a nullable schema's enum values says what
             // `nullable` says, and the generator refuses a null value.
             if map.get("nullable") == Some(&Value::Bool(true))
