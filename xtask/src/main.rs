@@ -24,6 +24,8 @@
 //!   drifted snapshot. It fails on drift, on a stale snapshot file, on a
 //!   breaking change without the version bump it needs, and on a change
 //!   the changelog's Unreleased section does not mention. CI runs this.
+//! - `cargo xtask docs`: the spec's HTML reference (`docs.rs`), with the
+//!   pinned Redocly's `build-docs`, into `target/docs/`.
 //! - `--all-features` (with either): compile and run with every feature of
 //!   every crate, as the test command's other cargo steps do, so that they
 //!   share one build instead of making one per feature set; `--clippy`:
@@ -31,6 +33,7 @@
 //!   (the test command's clippy step, so that it is not compiled twice);
 //!   `--locked`: passed on to cargo.
 
+mod docs;
 mod fuzz_seeds;
 mod review;
 
@@ -64,6 +67,9 @@ Tasks:
                    conference's events are POSTed there, signed with signing_key: numbered, in
                    order and once each, or with --events production-like unnumbered, shuffled
                    and some twice, drawn from --seed (fake-server/README.md has every flag)
+  docs             build the spec's HTML reference with the pinned Redocly (build-docs) into
+                   target/docs/participants.html, and beside it what the page must show
+                   (expected.json; `bash scripts/docs-check.sh` checks it in headless Chromium)
   fuzz-seeds       write each fuzz target's starting inputs to fuzz/seeds/ (from the spec, its
                    examples and fixtures, the reference pages, the request snapshots)
   help             this text
@@ -93,6 +99,7 @@ fn main() -> ExitCode {
             }
         },
         ["serve", flags @ ..] => serve(flags),
+        ["docs"] => docs(),
         ["fuzz-seeds"] => fuzz_seeds::write().map_err(|e| eprintln!("{e}")).is_ok(),
         [] | ["help" | "--help" | "-h"] => {
             print!("{HELP}");
@@ -183,6 +190,26 @@ fn lint() -> bool {
             false
         }
     }
+}
+
+fn docs() -> bool {
+    let Some(spec) = lint_spec() else {
+        return false;
+    };
+    let root = workspace_root();
+    let install = "bash scripts/redocly-lint.sh --install";
+    match redocly_install_state(&root) {
+        RedoclyInstall::Current => {}
+        RedoclyInstall::Missing | RedoclyInstall::Stale => {
+            eprintln!(
+                "the pinned Redocly CLI is not installed (or is older than {REDOCLY_PREFIX}/package-lock.json); `{install}` installs it"
+            );
+            return false;
+        }
+    }
+    docs::build(&root, &spec, &root.join(REDOCLY_BIN))
+        .map_err(|e| eprintln!("{e}"))
+        .is_ok()
 }
 
 enum RedoclyInstall {
