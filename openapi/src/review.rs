@@ -973,7 +973,12 @@ pub fn rust_changes(base: &str, head: &str) -> Vec<RustChange> {
     let mut push = |bump, what: String| out.push(RustChange { bump, what });
     for (key, before) in &old {
         let Some(after) = new.get(key) else {
-            push(Bump::Major, format!("removed: {}", before.header));
+            let shown = if key.starts_with("fn ") {
+                key
+            } else {
+                before.header
+            };
+            push(Bump::Major, format!("removed: {shown}"));
             continue;
         };
         if before.header != after.header {
@@ -1022,7 +1027,12 @@ pub fn rust_changes(base: &str, head: &str) -> Vec<RustChange> {
     }
     for (key, after) in &new {
         if !old.contains_key(key) {
-            push(Bump::Minor, format!("added: {}", after.header));
+            let shown = if key.starts_with("fn ") {
+                key
+            } else {
+                after.header
+            };
+            push(Bump::Minor, format!("added: {shown}"));
         }
     }
     out.sort_by_key(|c| std::cmp::Reverse(c.bump));

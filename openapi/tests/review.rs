@@ -262,8 +262,8 @@ fn rename_a_query_parameter() {
         &["list_participants query parameter `IsMuted`: renamed `Muted` to `IsMuted`"],
         Bump::Major,
         &[
-            "major: removed: fn builder::ListParticipants<'a>::muted<V>",
-            "minor: added: fn builder::ListParticipants<'a>::is_muted<V>",
+            "major: removed: fn builder::ListParticipants::muted",
+            "minor: added: fn builder::ListParticipants::is_muted",
         ],
         Bump::Major,
     );
