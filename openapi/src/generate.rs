@@ -833,14 +833,18 @@ fn facts(spec: &openapiv3::OpenAPI, code: &syn::File) -> proc_macro2::TokenStrea
     });
     // Every component schema's name, as a constant (`Kind::Schema` holds
     // one): code that matches a kind names the schema through it.
-    let schema_consts = spec.components.iter().flat_map(|c| c.schemas.keys()).map(|name| {
-        let ident = quote::format_ident!(
-            "{}",
-            heck::ToShoutySnakeCase::to_shouty_snake_case(name.as_str())
-        );
-        let doc = format!("`{name}`.");
-        quote::quote! { #[doc = #doc] pub const #ident: &str = #name; }
-    });
+    let schema_consts = spec
+        .components
+        .iter()
+        .flat_map(|c| c.schemas.keys())
+        .map(|name| {
+            let ident = quote::format_ident!(
+                "{}",
+                heck::ToShoutySnakeCase::to_shouty_snake_case(name.as_str())
+            );
+            let doc = format!("`{name}`.");
+            quote::quote! { #[doc = #doc] pub const #ident: &str = #name; }
+        });
     let refusals = builder_refusals(code, spec)
         .into_iter()
         .map(|(message, name)| {
