@@ -87,7 +87,8 @@ pub fn snapshot_body(text: &str) -> &str {
 
 /// The `version` of a manifest's `[package]`.
 fn package_version(manifest: &str) -> Option<Version> {
-    let package = manifest.split("\n[").next()?;
+    let (_, rest) = manifest.split_once("[package]\n")?;
+    let package = rest.split("\n[").next()?;
     let line = package.lines().find(|l| l.starts_with("version = "))?;
     Version::parse(line.trim_start_matches("version = ").trim_matches('"'))
 }
@@ -358,4 +359,37 @@ pub fn write_entries(root: &Path, entries: &[String]) -> Result<(), String> {
         None => format!("{}\n\n{UNRELEASED}\n\n{block}\n", text.trim_end()),
     };
     std::fs::write(&path, updated).map_err(|e| format!("cannot write {CHANGELOG}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CHANGES: &str =
+        "# Changelog\n\nIntro.\n\n## Unreleased\n\n- a\n- b\n\n## 0.2.0\n\n- c\n\n## 0.1.0\n";
+
+    #[test]
+    fn reads_the_changelog() {
+        assert_eq!(unreleased(CHANGES), ["- a", "- b"]);
+        assert_eq!(released_in_changelog(CHANGES), Some(Version(0, 2, 0)));
+        assert!(unreleased("# Changelog\n\n## 0.1.0\n- c\n").is_empty());
+        assert!(unreleased("# Changelog\n\n## Unreleased\n\n## 0.1.0\n- c\n").is_empty());
+    }
+
+    #[test]
+    fn reads_the_package_version_not_a_dependency_one() {
+        let manifest = "[package]\nname = \"x\"\nversion = \"0.3.1\"\n\n[dependencies]\ny = { version = \"1.0.0\" }\n";
+        assert_eq!(package_version(manifest), Some(Version(0, 3, 1)));
+        assert_eq!(
+            package_version("[dependencies]\nversion = \"1.0.0\"\n"),
+            None
+        );
+    }
+
+    #[test]
+    fn strips_the_snapshot_header() {
+        let snap = "---\nsource: tests/participants/shapes.rs\n---\nstruct types::A\n";
+        assert_eq!(snapshot_body(snap), "struct types::A\n");
+        assert_eq!(snapshot_body("struct types::A\n"), "struct types::A\n");
+    }
 }
