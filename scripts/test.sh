@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The project's one test command (README, and .ci/run runs exactly this).
 # On a fresh machine it installs what it needs from the registries: crates,
-# the pinned Redocly CLI (npm), the pinned Python SDKs and schemathesis
-# (PyPI), the last three in the background while cargo compiles. Each step
-# prints its time.
+# the pinned Redocly CLI and playwright-core (npm), the pinned Python SDKs
+# and schemathesis (PyPI), and, as root on Debian, Debian's chromium (apt)
+# when no Chromium is found; all but the crates in the background while
+# cargo compiles. Each step prints its time.
 # One direction: scripts call the xtask (cargo xtask regen, serve,
 # fuzz-seeds); the xtask never runs a script.
 set -euo pipefail
@@ -57,6 +58,7 @@ bash scripts/redocly-lint.sh --install >"$logs/redocly-install.log" 2>&1 & redoc
 bash scripts/sdk-check.sh --setup >"$logs/sdk-setup.log" 2>&1 & sdk_setup=$!
 bash scripts/webhook-check.sh --setup >"$logs/webhook-setup.log" 2>&1 & webhook_setup=$!
 bash scripts/schemathesis.sh --setup >"$logs/schemathesis-setup.log" 2>&1 & st_setup=$!
+bash scripts/docs-check.sh --setup >"$logs/docs-setup.log" 2>&1 & docs_setup=$!
 background() { # background PID LOG: wait for it, show its log if it failed
   wait "$1" || { cat "$2"; echo "failed: see $2"; exit 1; }
 }
@@ -71,7 +73,7 @@ cargo fmt --all --check
 # where it can: each other set builds the dependencies again. The xtask's
 # compile step is the clippy step (`--clippy`), and its snapshot test is
 # built as `cargo test --workspace --all-features` builds it (below).
-step "cargo xtask regen --check: lint; cargo clippy of every target and feature, benchmarks included, warnings are errors; snapshots match the spec"
+step "cargo xtask regen --check: lint; cargo clippy of every target and feature, benchmarks included, warnings are errors; snapshots match the spec; a breaking change has its version bump and every change its CHANGELOG entry"
 cargo --locked xtask regen --check --all-features --clippy --locked
 
 step "cargo doc of the published crates (broken links and missing docs are errors)"
@@ -123,6 +125,11 @@ bash scripts/schemathesis.sh >"$logs/schemathesis.log" 2>&1 & schemathesis=$!
 step "external spec lint: Redocly CLI"
 background $redocly_install "$logs/redocly-install.log"
 bash scripts/redocly-lint.sh
+
+step "rendered reference: cargo xtask docs (Redocly build-docs), checked in headless Chromium"
+background $docs_setup "$logs/docs-setup.log"
+cargo --locked xtask docs
+bash scripts/docs-check.sh
 
 step "official Python SDKs (twilio 9.x, signalwire 2.1.1) against the fake server"
 background $sdk_setup "$logs/sdk-setup.log"

@@ -11,6 +11,8 @@
 mod diag;
 mod generate;
 mod lint;
+pub mod review;
+pub mod surface;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};

@@ -9,12 +9,23 @@
 //!   the pinned Redocly CLI are installed (`bash scripts/redocly-lint.sh
 //!   --install` installs it); every problem, located.
 //! - `cargo xtask regen`: lint, compile every crate that uses the generated
-//!   types, run the snapshot tests with insta writing what changed, remove
-//!   stale snapshots; one line per snapshot (`unchanged`, `updated`, `new`,
-//!   `removed`) and a count.
+//!   types (`--keep-going`: every broken crate in one round), build and run
+//!   the snapshot tests with insta writing what changed (the header too, so
+//!   `source:` stays current), remove stale snapshots; each step as it
+//!   starts and the time it took; one line per snapshot (`unchanged`,
+//!   `updated`, `new`, `removed`) and a count; then the review summary
+//!   (`review.rs`): what the spec edit changes on the wire and in the Rust
+//!   API against a base (the merge-base with `main`, or `--base REV`), the
+//!   version the client crate needs and has, and the changelog.
+//!   `--changelog` drafts the summary's entries in CHANGELOG.md.
 //! - `cargo xtask regen --check`: the same, writing nothing (insta's pending
-//!   files go to a temporary directory); fails with insta's diff on drift or
-//!   a stale snapshot file. CI runs this.
+//!   files go to a temporary directory). It leads with its verdict and what
+//!   fixes it, then the snapshot lines, the summary and a diff of each
+//!   drifted snapshot. It fails on drift, on a stale snapshot file, on a
+//!   breaking change without the version bump it needs, and on a change
+//!   the changelog's Unreleased section does not mention. CI runs this.
+//! - `cargo xtask docs`: the spec's HTML reference (`docs.rs`), with the
+//!   pinned Redocly's `build-docs`, into `target/docs/`.
 //! - `--all-features` (with either): compile and run with every feature of
 //!   every crate, as the test command's other cargo steps do, so that they
 //!   share one build instead of making one per feature set; `--clippy`:
@@ -22,11 +33,14 @@
 //!   (the test command's clippy step, so that it is not compiled twice);
 //!   `--locked`: passed on to cargo.
 
+mod docs;
 mod fuzz_seeds;
+mod review;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
 
 use participants_openapi::{SPEC_PATH, load_workspace_spec, workspace_root};
 
@@ -36,12 +50,15 @@ cargo xtask <task>
 Tasks:
   lint             lint openapi/participants.yaml (ours, then Redocly when it is installed:
                    `bash scripts/redocly-lint.sh --install` installs the pinned version)
-  regen            lint, compile every crate that uses the generated types, update the snapshots
-  regen --check    the same, writing nothing; fail with a diff if a snapshot is out of date (CI)
-  regen [--check] [--all-features] [--clippy] [--locked]
+  regen            lint, compile every crate that uses the generated types, update the snapshots,
+                   and summarize what the spec edit changes (wire, Rust API, version, changelog)
+  regen --check    the same, writing nothing; lead with the verdict and the fix; fail on a stale
+                   snapshot, a breaking change without its version bump, or no changelog entry (CI)
+  regen [--check] [--all-features] [--clippy] [--locked] [--base REV] [--changelog]
                    either, built with every feature of every crate (as the test command builds),
-                   compiled by clippy with warnings as errors in place of cargo check, and
-                   with cargo's --locked
+                   compiled by clippy with warnings as errors in place of cargo check, with
+                   cargo's --locked, compared with REV (default: the merge-base with main), and
+                   (without --check) with the summary's entries drafted in CHANGELOG.md
   serve [--addr 127.0.0.1:PORT] [--status-callback URL] [--participants N]
         [--events in-order|production-like] [--seed N] [--numbered true|false]
                    run the fake SignalWire server in the foreground; its first stdout line is
@@ -50,6 +67,9 @@ Tasks:
                    conference's events are POSTed there, signed with signing_key: numbered, in
                    order and once each, or with --events production-like unnumbered, shuffled
                    and some twice, drawn from --seed (fake-server/README.md has every flag)
+  docs             build the spec's HTML reference with the pinned Redocly (build-docs) into
+                   target/docs/participants.html, and beside it what the page must show
+                   (expected.json; `bash scripts/docs-check.sh` checks it in headless Chromium)
   fuzz-seeds       write each fuzz target's starting inputs to fuzz/seeds/ (from the spec, its
                    examples and fixtures, the reference pages, the request snapshots)
   help             this text
@@ -79,6 +99,7 @@ fn main() -> ExitCode {
             }
         },
         ["serve", flags @ ..] => serve(flags),
+        ["docs"] => docs(),
         ["fuzz-seeds"] => fuzz_seeds::write().map_err(|e| eprintln!("{e}")).is_ok(),
         [] | ["help" | "--help" | "-h"] => {
             print!("{HELP}");
@@ -102,28 +123,29 @@ fn cargo() -> Command {
     command
 }
 
-/// Our lint, with the generator run on what it accepts.
-fn lint_spec() -> bool {
+/// Our lint, with the generator run on what it accepts: the spec when both
+/// accept it.
+fn lint_spec() -> Option<participants_openapi::Spec> {
     match load_workspace_spec() {
         Err(problems) => {
             eprintln!("{problems}");
-            false
+            None
         }
         Ok(spec) => match participants_openapi::generate(&spec) {
             Ok(_) => {
                 println!("{SPEC_PATH}: no problems (the workspace's lint, and the generator)");
-                true
+                Some(spec)
             }
             Err(e) => {
                 eprintln!("{SPEC_PATH}: {e}");
-                false
+                None
             }
         },
     }
 }
 
 fn lint() -> bool {
-    let ours = lint_spec();
+    let ours = lint_spec().is_some();
     let node = Command::new("node")
         .arg("--version")
         .stdout(Stdio::null())
@@ -170,6 +192,26 @@ fn lint() -> bool {
     }
 }
 
+fn docs() -> bool {
+    let Some(spec) = lint_spec() else {
+        return false;
+    };
+    let root = workspace_root();
+    let install = "bash scripts/redocly-lint.sh --install";
+    match redocly_install_state(&root) {
+        RedoclyInstall::Current => {}
+        RedoclyInstall::Missing | RedoclyInstall::Stale => {
+            eprintln!(
+                "the pinned Redocly CLI is not installed (or is older than {REDOCLY_PREFIX}/package-lock.json); `{install}` installs it"
+            );
+            return false;
+        }
+    }
+    docs::build(&root, &spec, &root.join(REDOCLY_BIN))
+        .map_err(|e| eprintln!("{e}"))
+        .is_ok()
+}
+
 enum RedoclyInstall {
     Missing,
     Stale,
@@ -199,7 +241,7 @@ fn redocly_install_state(root: &Path) -> RedoclyInstall {
 }
 
 /// `cargo xtask regen`'s flags.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Default)]
 struct Regen {
     /// `--check`: write nothing, fail on drift.
     check: bool,
@@ -209,22 +251,94 @@ struct Regen {
     clippy: bool,
     /// `--locked`: cargo's.
     locked: bool,
+    /// `--changelog`: draft the review's entries in CHANGELOG.md.
+    changelog: bool,
+    /// `--base REV`: the commit the review compares with.
+    base: Option<String>,
 }
 
 impl Regen {
     fn from_flags(flags: &[&str]) -> Option<Regen> {
         let mut options = Regen::default();
-        for flag in flags {
+        let mut flags = flags.iter();
+        while let Some(flag) = flags.next() {
             let set = match *flag {
                 "--check" => &mut options.check,
                 "--all-features" => &mut options.all_features,
                 "--clippy" => &mut options.clippy,
                 "--locked" => &mut options.locked,
-                _ => return None,
+                "--changelog" => &mut options.changelog,
+                "--base" => {
+                    options.base = Some(flags.next()?.to_string());
+                    continue;
+                }
+                other => {
+                    options.base = Some(other.strip_prefix("--base=")?.to_string());
+                    continue;
+                }
             };
             *set = true;
         }
-        Some(options)
+        // Writing the changelog is writing.
+        (!(options.check && options.changelog)).then_some(options)
+    }
+}
+
+/// Prints each step as it starts, and the time the one before took, so a
+/// cold run (minutes of compiling) says what it is doing.
+struct Steps {
+    started: Instant,
+    current: Option<Instant>,
+}
+
+impl Steps {
+    fn new() -> Steps {
+        Steps {
+            started: Instant::now(),
+            current: None,
+        }
+    }
+
+    fn next(&mut self, what: &str) {
+        self.finish();
+        println!("== [{}s] {what}", self.started.elapsed().as_secs());
+        self.current = Some(Instant::now());
+    }
+
+    fn finish(&mut self) {
+        if let Some(current) = self.current.take() {
+            println!("   (took {:.1}s)", current.elapsed().as_secs_f64());
+        }
+    }
+}
+
+/// The state of one snapshot after the run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Unchanged,
+    Updated,
+    /// Only insta's header (`source:`...) differs.
+    Metadata,
+    New,
+    Removed,
+}
+
+impl State {
+    /// How the state reads: what was done (writing), or what would be
+    /// (`--check`, which writes nothing).
+    fn word(self, check: bool) -> &'static str {
+        match (self, check) {
+            (State::Unchanged, false) => "unchanged",
+            (State::Unchanged, true) => "current",
+            (State::Updated, false) => "updated",
+            (State::Updated, true) => "out of date",
+            (State::Metadata, false) => "metadata updated",
+            (State::Metadata, true) => "out of date (metadata only)",
+            (State::New, false) => "new",
+            (State::New, true) => "missing (a test makes it)",
+            (State::Removed, false) => "removed",
+            (State::Removed, true) => "stale (no test makes it)",
+        }
     }
 }
 
@@ -234,7 +348,10 @@ fn regen(options: Regen) -> bool {
         all_features,
         clippy,
         locked,
+        changelog,
+        ref base,
     } = options;
+    let mut steps = Steps::new();
     // With every feature, the snapshot test is built for the whole
     // workspace: a build's features follow the packages it selects, and
     // this makes it the very build the test command's `cargo test` makes.
@@ -246,9 +363,15 @@ fn regen(options: Regen) -> bool {
     if locked {
         cargo_flags.push("--locked");
     }
-    if !lint_spec() {
+    steps.next("lint the spec, generate from it, and compare it with the base");
+    let Some(spec) = lint_spec() else {
         eprintln!("nothing was written: fix the spec first");
         return false;
+    };
+    let root = workspace_root();
+    let summary = review::summarize(&root, &spec, base.as_deref());
+    if let Err(why) = &summary {
+        println!("no review summary: {why}");
     }
     let (compiler, lints): (&str, &[&str]) = if clippy {
         ("clippy", &["--", "-D", "warnings"])
@@ -256,11 +379,13 @@ fn regen(options: Regen) -> bool {
         ("check", &[])
     };
     let shown = [&cargo_flags[..], lints].concat().join(" ");
-    println!(
-        "compiling every crate that uses the generated types (cargo {compiler} --workspace --all-targets {shown})"
-    );
+    // --keep-going: every crate the edit breaks, in one round, not only the
+    // first one cargo meets.
+    steps.next(&format!(
+        "compile every crate that uses the generated types (cargo {compiler} --workspace --all-targets --keep-going {shown})"
+    ));
     let compiled = cargo()
-        .args([compiler, "--workspace", "--all-targets", "--quiet"])
+        .args([compiler, "--workspace", "--all-targets", "--keep-going"])
         .args(&cargo_flags)
         .args(lints)
         .status();
@@ -270,10 +395,15 @@ fn regen(options: Regen) -> bool {
         } else {
             "the spec change breaks the code above"
         };
-        eprintln!("nothing was written: {what}; fix it (or the spec) first");
+        steps.finish();
+        if let Ok(summary) = &summary {
+            println!("{}", summary.render());
+        }
+        eprintln!(
+            "nothing was written: {what} (every failing crate is listed above); fix it (or the spec) first"
+        );
         return false;
     }
-    let root = workspace_root();
     let scratch = root.join("target/xtask-regen");
     let _ = std::fs::remove_dir_all(&scratch);
     if let Err(e) = std::fs::create_dir_all(&scratch) {
@@ -282,13 +412,34 @@ fn regen(options: Regen) -> bool {
     }
     let references = scratch.join("references");
     let before = snapshots(&root);
+    // The snapshot test's build, on its own and with cargo's progress; its
+    // run below is then quiet and quick.
+    steps.next("build the snapshot tests");
+    let built = cargo()
+        .args(["test", "--no-run"])
+        .args(packages)
+        .args(&cargo_flags)
+        .args(SNAPSHOT_TEST)
+        .status();
+    if !built.is_ok_and(|s| s.success()) {
+        eprintln!("nothing was written: the snapshot tests do not build (see above)");
+        return false;
+    }
+    steps.next(if check {
+        "run the snapshot tests, writing nothing"
+    } else {
+        "run the snapshot tests, writing what changed"
+    });
     let mut test = cargo();
     test.args(["test", "--quiet"])
         .args(packages)
         .args(&cargo_flags)
         .args(SNAPSHOT_TEST)
         .args(["--", SNAPSHOT_FILTER, "--nocapture", "--test-threads=1"]);
+    // A full match: insta's header (`source:`...) is compared too, so a
+    // snapshot whose test moved is rewritten (or, with --check, reported).
     test.env("INSTA_FORCE_PASS", "1")
+        .env("INSTA_REQUIRE_FULL_MATCH", "1")
         .env("INSTA_SNAPSHOT_REFERENCES_FILE", &references);
     if check {
         test.env("INSTA_UPDATE", "new")
@@ -303,6 +454,7 @@ fn regen(options: Regen) -> bool {
             return false;
         }
     };
+    steps.finish();
     if !output.status.success() {
         eprint!(
             "{}{}",
@@ -317,29 +469,29 @@ fn regen(options: Regen) -> bool {
         .lines()
         .map(PathBuf::from)
         .collect();
-    let mut states: BTreeMap<String, &str> = BTreeMap::new();
+    // Each snapshot's state, and with --check what the spec makes of it.
+    let mut states: BTreeMap<String, (State, Option<String>)> = BTreeMap::new();
     for path in &referenced {
         let name = relative(&root, path);
-        let state = if check {
+        let made = if check {
             let pending = scratch
                 .join("pending")
                 .join(&name)
                 .with_extension("snap.new");
-            match (pending.exists(), before.contains_key(&name)) {
-                (false, _) => "unchanged",
-                (true, true) => "updated",
-                (true, false) => "new",
-            }
+            std::fs::read_to_string(pending).ok()
         } else {
-            match before.get(&name) {
-                None => "new",
-                Some(old) if std::fs::read_to_string(path).ok().as_ref() == Some(old) => {
-                    "unchanged"
-                }
-                Some(_) => "updated",
-            }
+            std::fs::read_to_string(path).ok()
         };
-        states.insert(name, state);
+        let state = match (before.get(&name), &made) {
+            (None, _) => State::New,
+            (Some(_), None) => State::Unchanged,
+            (Some(old), Some(new)) if old == new => State::Unchanged,
+            (Some(old), Some(new)) if review::snapshot_body(old) == review::snapshot_body(new) => {
+                State::Metadata
+            }
+            (Some(_), Some(_)) => State::Updated,
+        };
+        states.insert(name, (state, made.filter(|_| check)));
     }
     for stale in before
         .keys()
@@ -351,32 +503,103 @@ fn regen(options: Regen) -> bool {
             eprintln!("cannot remove {stale}: {e}");
             return false;
         }
-        states.insert(stale, "removed");
+        states.insert(stale, (State::Removed, None));
     }
-    let drifted = states.values().filter(|s| **s != "unchanged").count();
-    if check && drifted > 0 {
-        // insta's own diff of each drifted snapshot.
-        print!("{}", String::from_utf8_lossy(&output.stdout));
+    if changelog && let Ok(summary) = &summary {
+        let entries = summary.draft_entries();
+        match review::write_entries(&root, &entries) {
+            Ok(()) => println!(
+                "{}: {} draft entries written under Unreleased; edit them",
+                review::CHANGELOG,
+                entries.len()
+            ),
+            Err(e) => {
+                eprintln!("{e}");
+                return false;
+            }
+        }
     }
-    for (name, state) in &states {
-        println!("{name}: {state}");
+    // The summary again, now that the changelog may have its entries.
+    let summary = match summary {
+        Ok(_) if changelog => review::summarize(&root, &spec, base.as_deref()),
+        other => other,
+    };
+    let count = |state: State| states.values().filter(|(s, _)| *s == state).count();
+    let drifted = states.len() - count(State::Unchanged);
+    let counts = [
+        State::Unchanged,
+        State::Updated,
+        State::Metadata,
+        State::New,
+        State::Removed,
+    ]
+    .map(|s| format!("{} {}", count(s), s.word(check)))
+    .join(", ");
+    let snapshot_lines: Vec<String> = (states.iter())
+        .map(|(name, (state, _))| format!("{name}: {}", state.word(check)))
+        .chain([format!("{} snapshots: {counts}", states.len())])
+        .collect();
+    if !check {
+        println!("{}", snapshot_lines.join("\n"));
+        if let Ok(summary) = &summary {
+            println!("{}", summary.render());
+        }
+        return true;
     }
-    let count = |word: &str| states.values().filter(|s| **s == word).count();
-    println!(
-        "{} snapshots: {} unchanged, {} updated, {} new, {} removed",
-        states.len(),
-        count("unchanged"),
-        count("updated"),
-        count("new"),
-        count("removed")
-    );
-    if check && drifted > 0 {
-        eprintln!(
-            "{drifted} snapshot(s) out of date with {SPEC_PATH}; run `cargo xtask regen`, review `git diff {SNAPSHOT_DIR}` and commit"
-        );
-        return false;
+    // --check: the verdict first, then what fixes it, then the details.
+    let mut failures = Vec::new();
+    let mut fixes = Vec::new();
+    if drifted > 0 {
+        failures.push(format!(
+            "{drifted} snapshot(s) out of date with {SPEC_PATH} (or with the code that makes them)"
+        ));
+        fixes.push(format!(
+            "run `cargo xtask regen`, review `git diff {SNAPSHOT_DIR}`, and commit the snapshots with the spec"
+        ));
     }
-    true
+    if let Ok(summary) = &summary {
+        if summary.missing_bump() {
+            failures.push(format!(
+                "a breaking change ({}) and {} is still {}",
+                summary.review.bump(),
+                review::CLIENT,
+                summary.have
+            ));
+        }
+        if summary.missing_entry() {
+            failures.push(format!(
+                "{}: Unreleased says nothing about this change",
+                review::CHANGELOG
+            ));
+        }
+        fixes.extend(summary.fixes());
+    }
+    if failures.is_empty() {
+        println!("verdict: ok, {} snapshots current", states.len());
+    } else {
+        println!("verdict: FAILED");
+        failures.iter().for_each(|f| println!("  - {f}"));
+        println!("fix:");
+        fixes.iter().for_each(|f| println!("  - {f}"));
+    }
+    println!("{}", snapshot_lines.join("\n"));
+    if let Ok(summary) = &summary {
+        println!("{}", summary.render());
+    }
+    for (name, (state, made)) in &states {
+        let (State::Updated | State::Metadata, Some(made)) = (state, made) else {
+            continue;
+        };
+        let old = before.get(name).map(String::as_str).unwrap_or_default();
+        let (old, made) = match state {
+            State::Metadata => (old, made.as_str()),
+            _ => (review::snapshot_body(old), review::snapshot_body(made)),
+        };
+        let diff = similar::TextDiff::from_lines(old, made);
+        println!("--- {name} (committed)\n+++ {name} (what the spec makes)");
+        print!("{}", diff.unified_diff().context_radius(2));
+    }
+    failures.is_empty()
 }
 
 /// The committed snapshot files (`*.snap`) and their contents.

@@ -1,6 +1,7 @@
 //! A readable listing of the public Rust surface of generated code, so a
 //! reviewer sees what a spec edit does to the API without reading 2,000
-//! lines of generated code.
+//! lines of generated code. The snapshot `shapes__rust_surface.snap` is this
+//! listing; [`crate::review`] classifies the difference of two.
 
 use quote::ToTokens;
 use syn::{Fields, ImplItem, Item, Visibility};
