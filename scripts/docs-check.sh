@@ -29,7 +29,9 @@ if [ "${1:-}" = "--setup" ]; then
   if ! browser >/dev/null; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
       echo "installing Debian's chromium"
-      DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+      # A fresh machine may have no package lists yet: read them, then retry.
+      DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium \
+        || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
     else
       echo "no Chromium found: install Debian's chromium (apt install chromium) or set CHROMIUM to a Chromium or Chrome binary"
       exit 1
