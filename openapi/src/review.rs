@@ -263,8 +263,10 @@ fn sorted(value: Value) -> Vec<Value> {
     values
 }
 
-/// An `anyOf`/`oneOf`: the listed values of an open list (one alternative
-/// with an `enum`, one plain string), or a summary of each alternative.
+/// An `anyOf`/`oneOf`: the listed values of an open list (one string
+/// alternative with an `enum`, one string without, whatever else it says,
+/// `nullable` included: the rule `generate::open_enums` makes an open enum
+/// by), or a summary of each alternative.
 fn alternatives(root: &Node, value: &Node) -> (Option<Vec<Value>>, Vec<Value>) {
     let shapes: Vec<Shape> = value.items().iter().map(|a| Shape::of(root, a)).collect();
     let summary = |s: &Shape| {
@@ -284,7 +286,7 @@ fn alternatives(root: &Node, value: &Node) -> (Option<Vec<Value>>, Vec<Value>) {
         .collect();
     let open = shapes
         .iter()
-        .any(|s| is_type(s) && !s.facets.contains_key("enum") && s.facets.len() == 1);
+        .any(|s| is_type(s) && !s.facets.contains_key("enum"));
     if let ([one], true, 2) = (listed.as_slice(), open, shapes.len()) {
         let known = one.facets.get("enum").map(|(v, _)| sorted(v.clone()));
         return (known, Vec::new());

@@ -63,7 +63,11 @@ fn request_shape(req: &Captured) -> Value {
                 "host" => value
                     .rsplit_once(':')
                     .map_or(value.clone(), |(h, _)| format!("{h}:[port]")),
-                "user-agent" => value.replace(env!("CARGO_PKG_VERSION"), "[version]"),
+                "user-agent" => {
+                    // The client's own version (not this test crate's).
+                    let version = signalwire_participants::USER_AGENT.rsplit('/').next();
+                    value.replace(version.unwrap_or_default(), "[version]")
+                }
                 _ => value.clone(),
             };
             (name.clone(), value)
