@@ -144,6 +144,10 @@ enum Problem {
     )]
     ParameterNamesCollide(String, String, String),
     #[error(
+        "property `{0}` is required and holds a `oneOf` with a nullable alternative: the generator reads such a null only as an absent optional property; make `{0}` optional"
+    )]
+    RequiredNullableAlternative(String),
+    #[error(
         "`{BOUND_OF}: {1}` on parameter `{0}`: a bound is a query parameter named after the one it bounds and `<` or `>` (`{1}<`, `{1}>`), beside it in the operation"
     )]
     BadBound(String, String),
@@ -294,6 +298,9 @@ fn lint_inner(file: &str, bytes: &[u8], reconciliation: Option<&str>) -> Result<
     for (role, node) in all {
         let root = std::ptr::eq(node, &tree);
         check_mapping(role, node, root, rows.as_ref(), &mut sink);
+        if role == Role::Schema {
+            check_required_nullable_alternatives(&tree, node, &mut sink);
+        }
     }
     // The typed model last: it stops at its first error, and the rules
     // above say more precisely where most of them are.
@@ -326,6 +333,29 @@ fn lint_inner(file: &str, bytes: &[u8], reconciliation: Option<&str>) -> Result<
         tree,
         openapi,
     })
+}
+
+/// A required property may not hold a `oneOf` with a nullable alternative
+/// (`NumberOrText`, D40): the generator's view drops that `nullable`, which
+/// only an optional property (read as absent) can do without.
+fn check_required_nullable_alternatives(root: &Node, schema: &Node, sink: &mut Sink) {
+    let (Some(required), Some(properties)) = (schema.get("required"), schema.get("properties"))
+    else {
+        return;
+    };
+    for name in required.items().iter().filter_map(Node::as_str) {
+        let property = properties.get(name).and_then(|p| p.resolve(root));
+        let alternatives = property.and_then(|p| p.get("oneOf")).map(Node::items);
+        let nullable = alternatives.unwrap_or_default().iter().any(|a| {
+            let a = a.resolve(root);
+            a.and_then(|a| a.get("nullable")).map(|n| &n.kind) == Some(&Kind::Bool(true))
+        });
+        if nullable {
+            let at = properties.entries().iter().find(|(k, _)| k.name == name);
+            let pos = at.map_or(required.pos, |(k, _)| k.pos);
+            sink.push(pos, Problem::RequiredNullableAlternative(name.to_string()));
+        }
+    }
 }
 
 /// The webhooks as the typed model reads path items (its 3.0 document has

@@ -1135,3 +1135,37 @@ fn parameters_that_become_one_method_are_refused() {
         ],
     );
 }
+
+/// A recording's `duration` (a `NumberOrText`, whose text alternative is
+/// nullable, D40) made required in the workspace's spec: refused, since
+/// the generator reads such a null only as an absent optional property.
+#[test]
+fn a_required_property_may_not_hold_a_nullable_alternative() {
+    let text = std::fs::read_to_string(participants_openapi::spec_path()).unwrap();
+    let recording = "    ConferenceRecording:\n      type: object\n";
+    assert!(text.contains(recording));
+    let required = text.replacen(
+        recording,
+        &format!("{recording}      required: [duration]\n"),
+        1,
+    );
+    let lines: Vec<&str> = required.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| *l == "    ConferenceRecording:")
+        .unwrap();
+    let duration = start
+        + lines[start..]
+            .iter()
+            .position(|l| *l == "        duration:")
+            .unwrap();
+    let report = lint(participants_openapi::SPEC_PATH, required.as_bytes(), None).unwrap_err();
+    assert_eq!(
+        report.headlines(),
+        [format!(
+            "openapi/participants.yaml:{}:9: property `duration` is required and holds a `oneOf` with a nullable alternative: the generator reads such a null only as an absent optional property; make `duration` optional",
+            duration + 1
+        )]
+    );
+    assert!(lint(participants_openapi::SPEC_PATH, text.as_bytes(), None).is_ok());
+}
