@@ -2,7 +2,7 @@
 //! servers on 127.0.0.1: finding the running conference by name, paging
 //! with the date bounds kept, and what is retried (an end is, an
 //! announcement is not, a delete that finds the recording gone after a
-//! lost try is done).
+//! lost try is done); and against the fake, each provider's answers read.
 
 use std::time::Duration;
 
@@ -213,4 +213,72 @@ async fn recording_verbs_send_the_states_and_a_lost_delete_is_done() {
         .recording("RE123")
         .unwrap_err();
     assert!(refused.to_string().contains("RecordingSid"), "{refused}");
+}
+
+/// The handles against the fake, on each provider's paths: the running
+/// conference is told from an ended one of the same name, a recording's
+/// counts are read in either provider's JSON type, and an end leaves the
+/// conference empty, with Twilio's reason where Twilio gives one.
+#[tokio::test]
+async fn both_providers_answers_are_read_through_the_handles() {
+    use signalwire_participants::types::{ConferenceEndedReason, ConferenceStatus, NumberOrText};
+    for laml in [true, false] {
+        let server = signalwire_participants_fake::start("127.0.0.1:0")
+            .await
+            .unwrap();
+        let demo = server.demo();
+        let base = match laml {
+            true => demo.base_url.clone(),
+            false => demo.base_url.trim_end_matches("/api/laml").to_string(),
+        };
+        let client = signalwire_participants::Client::with_base_url(
+            &base,
+            &demo.account_sid,
+            demo.auth_token.as_str(),
+        )
+        .unwrap();
+        let named: Vec<_> = (client.conferences().friendly_name(&demo.conference_name))
+            .unwrap()
+            .stream()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(named.len(), 2, "the running one and the ended one");
+        let running = client
+            .running_conference(&demo.conference_name)
+            .await
+            .unwrap();
+        let running = running.and_then(|c| c.sid).expect("one is running");
+        assert_eq!(running, demo.conference_sid);
+        let conference = client.conference(&running).unwrap();
+        let recording = conference.recording(&demo.recording_sid).unwrap();
+        let read = recording.retrieve().await.unwrap();
+        let (duration, channels) = (read.duration.unwrap(), read.channels.unwrap());
+        match laml {
+            true => assert!(
+                matches!((&duration, &channels), (NumberOrText::Integer(_), NumberOrText::String(c)) if c == "1"),
+                "SignalWire: {duration:?} {channels:?}"
+            ),
+            false => assert!(
+                matches!(
+                    (&duration, &channels),
+                    (NumberOrText::String(_), NumberOrText::Integer(1))
+                ),
+                "Twilio: {duration:?} {channels:?}"
+            ),
+        }
+        let ended = conference.end().await.unwrap();
+        assert_eq!(ended.status, Some(ConferenceStatus::Completed));
+        let reason = (!laml).then_some(ConferenceEndedReason::ConferenceEndedViaApi);
+        assert_eq!(ended.reason_conference_ended, reason);
+        let left = conference.participants().page().await.unwrap();
+        assert!(left.participants.unwrap_or_default().is_empty());
+        assert!(
+            client
+                .running_conference(&demo.conference_name)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
 }
