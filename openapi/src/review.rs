@@ -164,6 +164,21 @@ struct Fact {
     text: Vec<String>,
 }
 
+impl Fact {
+    /// A change of this fact as a whole (added, removed, renamed), at its
+    /// line (`in_base`: in the old spec).
+    fn change(&self, class: Wire, in_base: bool, change: String) -> WireChange {
+        WireChange {
+            class,
+            line: self.pos.line,
+            in_base,
+            owner: self.owner.clone(),
+            subject: self.subject.clone(),
+            change,
+        }
+    }
+}
+
 /// What a schema says, with `$ref` and `allOf` followed.
 #[derive(Default)]
 struct Shape<'a> {
@@ -724,14 +739,8 @@ pub fn wire_changes(base: &Spec, head: &Spec) -> Vec<WireChange> {
             let (j, came) = (*j, *came);
             renamed.insert(i);
             let class = gone_class(gone).and(added_class(came));
-            changes.push(WireChange {
-                class,
-                line: came.pos.line,
-                in_base: false,
-                owner: came.owner.clone(),
-                subject: came.subject.clone(),
-                change: format!("renamed `{}` to `{}`", gone.name, came.name),
-            });
+            let change = format!("renamed `{}` to `{}`", gone.name, came.name);
+            changes.push(came.change(class, false, change));
             added[j] = &EMPTY;
         }
     }
@@ -740,14 +749,7 @@ pub fn wire_changes(base: &Spec, head: &Spec) -> Vec<WireChange> {
             continue;
         }
         let class = gone_class(gone);
-        changes.push(WireChange {
-            class,
-            line: gone.pos.line,
-            in_base: true,
-            owner: gone.owner.clone(),
-            subject: gone.subject.clone(),
-            change: "removed".into(),
-        });
+        changes.push(gone.change(class, true, "removed".into()));
     }
     for came in added.into_iter().filter(|f| !f.owner.is_empty()) {
         let class = added_class(came);
@@ -757,14 +759,7 @@ pub fn wire_changes(base: &Spec, head: &Spec) -> Vec<WireChange> {
             (Role::Parameter | Role::Field, false) => "added, optional",
             _ => "added",
         };
-        changes.push(WireChange {
-            class,
-            line: came.pos.line,
-            in_base: false,
-            owner: came.owner.clone(),
-            subject: came.subject.clone(),
-            change: what.into(),
-        });
+        changes.push(came.change(class, false, what.into()));
     }
     // Whatever an added or removed operation holds is that operation's
     // change, not one of its own.
