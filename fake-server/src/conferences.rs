@@ -85,10 +85,7 @@ impl Fake {
         update: &UpdateConferenceRequest,
     ) -> Result<Response, Refused> {
         let mut accounts = self.accounts();
-        let room = accounts
-            .get_mut(&path.account)
-            .and_then(|a| a.conferences.get_mut(&path.conference))
-            .ok_or_else(|| not_found(path))?;
+        let room = room_mut(&mut accounts, path).ok_or_else(|| not_found(path))?;
         let ended = room.conference.status == Some(ConferenceStatus::Completed);
         if ended && update.announce_url.is_some() {
             let what = "The conference has ended: there is no one to announce to";
@@ -166,10 +163,7 @@ impl Fake {
             return Err(error(StatusCode::BAD_REQUEST, 10000, what));
         }
         let mut accounts = self.accounts();
-        let room = accounts
-            .get_mut(&path.account)
-            .and_then(|a| a.conferences.get_mut(&path.conference))
-            .ok_or_else(|| not_found(path))?;
+        let room = room_mut(&mut accounts, path).ok_or_else(|| not_found(path))?;
         let found = (room.recordings.iter_mut()).find(|r| r.sid.as_deref() == Some(path.id()));
         let recording = found.ok_or_else(|| not_found(path))?;
         let next = match (update.status, &recording.status) {
@@ -199,10 +193,7 @@ impl Fake {
     /// Deletes the recording, in any state: 204, then 404.
     pub(crate) fn delete_recording(&self, path: &Target) -> Result<Response, Refused> {
         let mut accounts = self.accounts();
-        let room = accounts
-            .get_mut(&path.account)
-            .and_then(|a| a.conferences.get_mut(&path.conference))
-            .ok_or_else(|| not_found(path))?;
+        let room = room_mut(&mut accounts, path).ok_or_else(|| not_found(path))?;
         let index = (room.recordings.iter())
             .position(|r| r.sid.as_deref() == Some(path.id()))
             .ok_or_else(|| not_found(path))?;
@@ -220,6 +211,17 @@ fn room<'a>(
         .get(&path.account)
         .and_then(|a| a.conferences.get(&path.conference));
     room.ok_or_else(|| not_found(path))
+}
+
+/// The conference the path names, in its account, to change.
+pub(crate) fn room_mut<'a>(
+    accounts: &'a mut std::collections::BTreeMap<String, crate::Account>,
+    path: &Target,
+) -> Option<&'a mut Room> {
+    accounts
+        .get_mut(&path.account)?
+        .conferences
+        .get_mut(&path.conference)
 }
 
 /// Ends a recording at `now` (`stopped`, or `completed` with its

@@ -645,10 +645,7 @@ impl Fake {
     /// Its leaving may end the conference ([`Fake::left`]).
     fn kick(&self, path: &Target) -> Result<Response, Refused> {
         let mut accounts = self.accounts();
-        let room = accounts
-            .get_mut(&path.account)
-            .and_then(|a| a.conferences.get_mut(&path.conference))
-            .ok_or_else(|| not_found(path))?;
+        let room = conferences::room_mut(&mut accounts, path).ok_or_else(|| not_found(path))?;
         let index = (room.participants.iter())
             .position(|p| is(p, path.id()))
             .ok_or_else(|| not_found(path))?;
@@ -759,10 +756,7 @@ impl Fake {
 
     fn update(&self, path: &Target, update: UpdateParticipantRequest) -> Result<Response, Refused> {
         let mut accounts = self.accounts();
-        let room = accounts
-            .get_mut(&path.account)
-            .and_then(|a| a.conferences.get_mut(&path.conference))
-            .ok_or_else(|| not_found(path))?;
+        let room = conferences::room_mut(&mut accounts, path).ok_or_else(|| not_found(path))?;
         let participants = &mut room.participants;
         let index = participants
             .iter()
@@ -814,9 +808,7 @@ impl Fake {
         create: &CreateParticipantRequest,
     ) -> Result<Response, Refused> {
         let mut accounts = self.accounts();
-        let room = accounts
-            .get_mut(&path.account)
-            .and_then(|a| a.conferences.get_mut(&path.conference))
+        let room = conferences::room_mut(&mut accounts, path)
             // An ended conference takes no one in (the README says why).
             .filter(|room| room.conference.status != Some(ConferenceStatus::Completed))
             .ok_or_else(|| not_found(path))?;
